@@ -1,0 +1,49 @@
+# shellcheck shell=sh
+# Helpers for /init and scenario scripts inside the guest. Sourced.
+#   say TEXT            print "HARNESS: TEXT" on the console for the host
+#   request_kexec ARGS  after the scenario, kexec -s into generation GEN+1
+#                       with this kernel's command line plus ARGS
+#   drop_param NAME     leave NAME=... out of the next generation's cmdline
+#   tap_ok/tap_fail     report a guest-side check ("HARNESS: ok|not ok - ...")
+
+GEN=$(sed -n 's/.*\bkgen=\([0-9]*\).*/\1/p' /proc/cmdline)
+GEN=${GEN:-1}
+
+say() { echo "HARNESS: $*" >/dev/console; }
+
+tap_ok() { say "ok - gen$GEN: $*"; }
+tap_fail() { say "not ok - gen$GEN: $*"; }
+
+request_kexec() { echo "$*" >/run/kexec-append; }
+
+drop_param() { echo "$1" >>/run/kexec-drop; }
+
+# Pack the running root (the payload directories) into the next initramfs,
+# so that every generation carries the kernel and itself along.
+pack_initramfs() {
+	(cd / && find init bin sbin lib lib64 usr boot scenario -xdev 2>/dev/null |
+		cpio -o -H newc 2>/dev/null) >"$1"
+}
+
+do_kexec() {
+	next=$((GEN + 1))
+	cmdline=""
+	for p in $(cat /proc/cmdline); do
+		name=${p%%=*}
+		[ "$name" = kgen ] && continue
+		grep -qx "$name" /run/kexec-drop 2>/dev/null && continue
+		cmdline="$cmdline $p"
+	done
+	cmdline="${cmdline# } kgen=$next $(cat /run/kexec-append)"
+	pack_initramfs /tmp/next.cpio || { say "gen=$GEN pack-initramfs-failed"; return 1; }
+	kernel=${KEXEC_KERNEL:-/boot/bzImage}
+	say "gen=$GEN kexec-load kernel=$kernel next-cmdline=$cmdline"
+	if ! kexec -s -l "$kernel" --initrd=/tmp/next.cpio --append="$cmdline"; then
+		say "gen=$GEN kexec-load-failed"
+		return 1
+	fi
+	say "gen=$GEN kexec-exec"
+	kexec -e -x
+	say "gen=$GEN kexec-exec-returned"
+	return 1
+}

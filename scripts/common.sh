@@ -1,0 +1,44 @@
+# shellcheck shell=bash
+# Common settings for every script: where the cache and the per-checkout work
+# directory live, the pinned base kernel, and small helpers. Sourced, not run.
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# The pinned base: Debian trixie's linux-source-6.12. Re-pin by changing these
+# three lines (scripts/fetch-base.sh prints what the registry offers).
+BASE_PKG=linux-source-6.12
+BASE_VERSION=6.12.107-1
+BASE_SHA256=775b9ef84d7fa7927ccebfec33fbbe9aeb2482ebf9a92c771aafd33fb6e2ee27
+
+# Shared cache (download, pristine base repo, ccache): survives checkouts.
+KHO_CACHE=${KHO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kho612}
+# Per-checkout work directory (kernel tree, build output, initramfs, logs),
+# keyed by the checkout's path so two clones never share a tree.
+KHO_WORK=${KHO_WORK:-$KHO_CACHE/work/$(basename "$REPO")-$(printf '%s' "$REPO" | sha1sum | cut -c1-8)}
+
+BASE_DIR=$KHO_CACHE/base/$BASE_VERSION
+BASE_GIT=$BASE_DIR/linux.git
+TREE=${KHO_TREE:-$KHO_WORK/linux}
+BUILD=${KHO_BUILD:-$KHO_WORK/build}
+LOGS=$KHO_WORK/logs
+
+export CCACHE_DIR=${CCACHE_DIR:-$KHO_CACHE/ccache}
+export CCACHE_BASEDIR=$KHO_WORK
+export CCACHE_NOHASHDIR=1
+
+# Fixed identity and dates so that every commit we make, and every export, is
+# the same on every machine.
+export GIT_AUTHOR_NAME=${GIT_AUTHOR_NAME:-KHO series}
+export GIT_AUTHOR_EMAIL=${GIT_AUTHOR_EMAIL:-kho@localhost}
+export GIT_COMMITTER_NAME="KHO tree"
+export GIT_COMMITTER_EMAIL=kho@localhost
+
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+info() { printf '==> %s\n' "$*" >&2; }
+
+# git on the generated kernel tree with settings that make output stable.
+tree_git() {
+	git -C "$TREE" -c core.abbrev=12 -c diff.algorithm=myers \
+		-c diff.noprefix=false -c diff.mnemonicPrefix=false \
+		-c diff.renames=false -c format.signature= "$@"
+}

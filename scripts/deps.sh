@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install the Debian packages the build, the guests and the tests need.
+# Takes nothing; installs only what is missing (apt-get update runs only then).
+set -euo pipefail
+
+pkgs=(
+	build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils
+	ccache git python3 rsync kmod
+	qemu-system-x86 kexec-tools busybox-static device-tree-compiler
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+echo "==> installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -q >/dev/null
+"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Export the kernel tree's commits (base..kho) to patches/ as git format-patch
+# files plus a quilt-style series file. The output depends only on the commits
+# (no hashes, no dates that change on their own), so an unchanged tree
+# re-exports byte for byte. patches/0000-cover-letter.patch is kept as is.
+# Takes: [--check] [--patches DIR]. With --check nothing is written: exits 1,
+# saying what differs, when the tree holds commits or changes patches/ lacks.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+check=0
+patches=$REPO/patches
+while [ $# -gt 0 ]; do
+	case $1 in
+	--check) check=1 ;;
+	--patches) patches=$2; shift ;;
+	*) die "export.sh: unknown argument $1" ;;
+	esac
+	shift
+done
+
+if [ ! -d "$TREE/.git" ]; then
+	[ $check -eq 1 ] && exit 0
+	die "no kernel tree at $TREE (make tree)"
+fi
+
+# Write the series of base..HEAD into directory $1.
+export_to() {
+	local out=$1
+	local count
+	count=$(tree_git rev-list --count base..HEAD)
+	mkdir -p "$out"
+	: >"$out/series"
+	[ "$count" -eq 0 ] && return 0
+	tree_git format-patch -q --zero-commit --no-signature --numbered \
+		--abbrev=12 --no-binary -o "$out" base..HEAD
+	(cd "$out" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-') >"$out/series"
+}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export_to "$tmp/new"
+
+if [ $check -eq 1 ]; then
+	bad=0
+	dirty=$(tree_git status --porcelain)
+	if [ -n "$dirty" ]; then
+		echo "$TREE has changes that are not committed (commit, then make export):"
+		printf '%s\n' "$dirty" | head -n 10 | sed 's/^/  /'
+		bad=1
+	fi
+	mkdir -p "$tmp/old"
+	for f in "$patches"/series "$patches"/[0-9][0-9][0-9][0-9]-*.patch; do
+		[ -f "$f" ] || continue
+		case $(basename "$f") in 0000-*) continue ;; esac
+		cp "$f" "$tmp/old/"
+	done
+	if ! diff -r -q "$tmp/old" "$tmp/new" >"$tmp/diff"; then
+		echo "$TREE (branch kho) and $patches differ (make export writes the tree's series):"
+		sed -e "s|$tmp/old|patches|g" -e "s|$tmp/new|tree|g" -e 's/^/  /' "$tmp/diff" | head -n 10
+		bad=1
+	fi
+	exit $bad
+fi
+
+mkdir -p "$patches"
+find "$patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' -delete
+cp "$tmp/new"/* "$patches/"
+info "exported $(wc -l <"$patches/series") patches to $patches"

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Boot a kernel and initramfs under qemu-system-x86_64 with TCG, serial
+# console to a log file, and a time limit. The guest runs its generations
+# (kexec chains) inside this one QEMU process; it ends when a guest powers
+# off, panics (panic=-1 with -no-reboot) or the time runs out.
+# Takes: --kernel F --initrd F --log F [--mem MiB] [--smp N] [--timeout S]
+#        [--append "ARGS"]. Exit 0 when QEMU ended by itself; on timeout it
+# kills QEMU, prints the log's last 50 lines and exits 124.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+mem=512 smp=2 timeout=120 append="" kernel="" initrd="" log=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=$2 ;;
+	--initrd) initrd=$2 ;;
+	--log) log=$2 ;;
+	--mem) mem=$2 ;;
+	--smp) smp=$2 ;;
+	--timeout) timeout=$2 ;;
+	--append) append=$2 ;;
+	*) die "qemu-run.sh: unknown argument $1" ;;
+	esac
+	shift 2
+done
+[ -n "$kernel" ] && [ -n "$initrd" ] && [ -n "$log" ] ||
+	die "usage: qemu-run.sh --kernel F --initrd F --log F [--mem MiB] [--smp N] [--timeout S] [--append ARGS]"
+
+mkdir -p "$(dirname "$log")"
+: >"$log"
+rc=0
+timeout --foreground -k 5 "$timeout" \
+	qemu-system-x86_64 -accel tcg -m "$mem" -smp "$smp" \
+	-display none -monitor none -no-reboot \
+	-serial "file:$log" \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 kgen=1 $append" </dev/null || rc=$?
+
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	echo "error: QEMU did not finish within ${timeout}s; killed it. Last 50 lines of $log:" >&2
+	tail -n 50 "$log" | sed 's/^/  | /' >&2
+	exit 124
+fi
+exit $rc
