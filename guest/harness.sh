@@ -4,6 +4,7 @@
 #   request_kexec ARGS  after the scenario, kexec -s into generation GEN+1
 #                       with this kernel's command line plus ARGS
 #   drop_param NAME     leave NAME=... out of the next generation's cmdline
+#   kexec_kernel PATH   kexec into PATH instead of /boot/bzImage
 #   tap_ok/tap_fail     report a guest-side check ("HARNESS: ok|not ok - ...")
 
 GEN=$(sed -n 's/.*\bkgen=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -17,6 +18,8 @@ tap_fail() { say "not ok - gen$GEN: $*"; }
 request_kexec() { echo "$*" >/run/kexec-append; }
 
 drop_param() { echo "$1" >>/run/kexec-drop; }
+
+kexec_kernel() { echo "$1" >/run/kexec-kernel; }
 
 # Pack the running root (the payload directories) into the next initramfs,
 # so that every generation carries the kernel and itself along.
@@ -36,7 +39,7 @@ do_kexec() {
 	done
 	cmdline="${cmdline# } kgen=$next $(cat /run/kexec-append)"
 	pack_initramfs /tmp/next.cpio || { say "gen=$GEN pack-initramfs-failed"; return 1; }
-	kernel=${KEXEC_KERNEL:-/boot/bzImage}
+	kernel=$(cat /run/kexec-kernel 2>/dev/null || echo /boot/bzImage)
 	say "gen=$GEN kexec-load kernel=$kernel next-cmdline=$cmdline"
 	if ! kexec -s -l "$kernel" --initrd=/tmp/next.cpio --append="$cmdline"; then
 		say "gen=$GEN kexec-load-failed"

@@ -5,7 +5,8 @@
 # off, panics (panic=-1 with -no-reboot) or the time runs out.
 # Takes: --kernel F --initrd F --log F [--mem MiB] [--smp N] [--timeout S]
 #        [--append "ARGS"]. Exit 0 when QEMU ended by itself; on timeout it
-# kills QEMU, prints the log's last 50 lines and exits 124.
+# kills QEMU, prints the log's last 50 lines and exits 124. With --log -
+# the serial console is this terminal instead (interactive, no time limit).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -26,15 +27,18 @@ done
 [ -n "$kernel" ] && [ -n "$initrd" ] && [ -n "$log" ] ||
 	die "usage: qemu-run.sh --kernel F --initrd F --log F [--mem MiB] [--smp N] [--timeout S] [--append ARGS]"
 
+qemu=(qemu-system-x86_64 -accel tcg -m "$mem" -smp "$smp" -no-reboot
+	-kernel "$kernel" -initrd "$initrd"
+	-append "console=ttyS0 panic=-1 kgen=1 $append")
+if [ "$log" = - ]; then
+	exec "${qemu[@]}" -nographic
+fi
+
 mkdir -p "$(dirname "$log")"
 : >"$log"
 rc=0
 timeout --foreground -k 5 "$timeout" \
-	qemu-system-x86_64 -accel tcg -m "$mem" -smp "$smp" \
-	-display none -monitor none -no-reboot \
-	-serial "file:$log" \
-	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 kgen=1 $append" </dev/null || rc=$?
+	"${qemu[@]}" -display none -monitor none -serial "file:$log" </dev/null || rc=$?
 
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 	echo "error: QEMU did not finish within ${timeout}s; killed it. Last 50 lines of $log:" >&2

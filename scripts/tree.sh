@@ -33,12 +33,19 @@ fi
 
 "$REPO/scripts/fetch-base.sh" >/dev/null
 info "materialising the kernel tree in $TREE"
-rm -rf "$TREE"
-mkdir -p "$(dirname "$TREE")"
-git clone -q --shared --branch base "$BASE_GIT" "$TREE"
-tree_git checkout -q -b kho
-tree_git config user.name "$GIT_COMMITTER_NAME"
-tree_git config user.email "$GIT_COMMITTER_EMAIL"
+if [ -d "$TREE/.git" ]; then
+	# Reset in place: far faster than a new checkout of 86k files.
+	tree_git am --abort >/dev/null 2>&1 || true
+	tree_git checkout -q -f -B kho base
+	tree_git clean -q -f -d -x
+else
+	rm -rf "$TREE"
+	mkdir -p "$(dirname "$TREE")"
+	git clone -q --shared --branch base "$BASE_GIT" "$TREE"
+	tree_git checkout -q -b kho
+	tree_git config user.name "$GIT_COMMITTER_NAME"
+	tree_git config user.email "$GIT_COMMITTER_EMAIL"
+fi
 
 n=0
 while read -r p; do

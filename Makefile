@@ -1,0 +1,46 @@
+# KHO for Linux 6.12 LTS: the one entry point. 'make help' lists the targets.
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: help deps fetch tree export export-check build shell check test demo clean
+
+help: ## list the targets and what each does
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk -F':.*## ' '{ printf "  make %-13s %s\n", $$1, $$2 }'
+	@echo "  Variables: T='word ...' picks tests (check, test); FORCE=1 (tree)."
+
+deps: ## install the Debian packages everything needs (only the missing ones)
+	@$(S)/deps.sh
+
+fetch: deps ## download the pinned base kernel and commit it as the 'base' repo
+	@$(S)/fetch-base.sh
+
+tree: deps ## materialise the kernel git tree: base + patches/series (git am)
+	@$(S)/tree.sh $(if $(FORCE),--force)
+
+export: ## write the tree's commits back to patches/ (deterministic)
+	@$(S)/export.sh
+
+export-check: ## fail, saying what, if the tree holds work patches/ lacks
+	@$(S)/export.sh --check
+
+build: tree ## build your kernel tree (config/kho.config, ccache, out of tree)
+	@$(S)/build-kernel.sh
+
+shell: build ## boot your build in QEMU with a shell on this terminal
+	@. $(S)/common.sh && $(S)/mkinitramfs.sh $$LOGS/shell.cpio \
+		$$BUILD/arch/x86/boot/bzImage guest/shell && \
+		$(S)/qemu-run.sh --kernel $$BUILD/arch/x86/boot/bzImage \
+		--initrd $$LOGS/shell.cpio --log - --mem 1024
+
+check: ## THE TEST COMMAND: fetch, apply patches/, build, run every test (TAP)
+	@$(S)/check.sh $(T)
+
+test: deps ## run tests (T=...) against your own tree and build, not patches/
+	@tests/run.sh $(T)
+
+demo: deps ## THE DEMO: fetch, apply, build, boot and kexec in QEMU, report
+	@$(S)/demo.sh
+
+clean: ## remove this checkout's work directory (tree, builds, logs)
+	@. $(S)/common.sh && echo "removing $$KHO_WORK" && rm -rf "$$KHO_WORK"

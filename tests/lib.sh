@@ -1,0 +1,61 @@
+# shellcheck shell=bash
+# Helpers for test scripts: TAP reporting and booting a scenario in QEMU.
+# Sourced. A test script prints "ok - ...", "not ok - ..." (with "# ..."
+# diagnostics) or "ok - ... # SKIP why" lines; tests/run.sh numbers them.
+
+. "$(dirname "${BASH_SOURCE[0]}")/../scripts/common.sh"
+BZIMAGE=$BUILD/arch/x86/boot/bzImage
+TLOGS=$LOGS/tests
+mkdir -p "$TLOGS"
+
+ok() { echo "ok - $*"; }
+
+# not_ok DESC [DIAGNOSTIC...]
+not_ok() {
+	local d=$1 l
+	shift
+	echo "not ok - $d"
+	for l in "$@"; do printf '%s\n' "$l" | sed 's/^/# /'; done
+}
+
+# check DESC REASON: ok when REASON is empty, else not ok with it.
+check() {
+	if [ -z "$2" ]; then ok "$1"; else not_ok "$1" "$2"; fi
+}
+
+# boot NAME SCENARIO [qemu-run.sh args...]: pack an initramfs with
+# tests/scenarios/SCENARIO and boot it. Sets LOG (serial log) and QEMU_RC.
+boot() {
+	local name=$1 scenario=$2
+	shift 2
+	LOG=$TLOGS/$name.log
+	QEMU_RC=0
+	[ -f "$BZIMAGE" ] || { QEMU_RC=2; : >"$LOG"; return; }
+	"$REPO/scripts/mkinitramfs.sh" "$TLOGS/$name.cpio" "$BZIMAGE" \
+		"$REPO/tests/scenarios/$scenario"
+	"$REPO/scripts/qemu-run.sh" --kernel "$BZIMAGE" --initrd "$TLOGS/$name.cpio" \
+		--log "$LOG" "$@" 2>"$TLOGS/$name.err" || QEMU_RC=$?
+}
+
+# gens_problem N: print why generations 1..N did not all boot in order in
+# $LOG (nothing when they did).
+gens_problem() {
+	local n=$1 g last
+	if [ ! -f "$BZIMAGE" ]; then
+		echo "no kernel image at $BZIMAGE (the build failed or did not run)"
+		return
+	fi
+	for g in $(seq 1 "$n"); do
+		grep -aq "HARNESS: gen=$g booted" "$LOG" && continue
+		if [ "$g" -eq 1 ]; then
+			echo "gen1 did not boot to init: no 'HARNESS: gen=1 booted' in $LOG"
+		else
+			last=$(grep -a "HARNESS: gen=$((g - 1)) " "$LOG" | tail -n 1)
+			echo "gen$g never started: the kexec from gen$((g - 1)) did not happen" \
+				"(its last harness line: '${last:-none}'; log $LOG)"
+		fi
+		grep -a -m1 'Kernel panic' "$LOG" | sed 's/^/kernel: /'
+		[ "$QEMU_RC" -eq 124 ] && echo "QEMU was killed after its time limit"
+		return
+	done
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The kernel tree (patches/ applied) builds with config/kho.config, and the
+# config check catches a fragment option that does not survive olddefconfig.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+if ! out=$("$REPO/scripts/tree.sh" 2>&1); then
+	not_ok "kernel tree matches patches/" "$out"
+	exit 1
+fi
+if out=$("$REPO/scripts/build-kernel.sh" 2>&1 >"$TLOGS/build.log"); then
+	ok "kernel $(cat "$BUILD/include/config/kernel.release") builds ($BZIMAGE)"
+else
+	not_ok "kernel builds" "$(tail -n 30 <<<"$out")"
+	exit 1
+fi
+
+frag=$TLOGS/bogus.config
+printf 'CONFIG_KEXEC_FILE=y\nCONFIG_KHO_NO_SUCH_OPTION=y\n' >"$frag"
+out=$("$REPO/scripts/build-kernel.sh" --check-config "$BUILD/.config" "$frag" 2>&1)
+rc=$?
+if [ $rc -ne 0 ] && grep -q "CONFIG_KHO_NO_SUCH_OPTION=y' did not survive" <<<"$out"; then
+	ok "the config check names an option that did not survive olddefconfig"
+else
+	not_ok "the config check names an option that did not survive olddefconfig" \
+		"rc=$rc: $out"
+fi
