@@ -30,7 +30,7 @@ check_config() {
 			esac
 			if ! grep -qxF -- "$line" "$cfg"; then
 				echo "error: $(basename "$frag"): '$line' did not survive olddefconfig" \
-					"(.config has: $(grep -E "^(# )?$name[= ]" "$cfg" || echo 'nothing'))" >&2
+					"(.config has: $(grep -E "^(# )?${name}[= ]" "$cfg" || echo 'nothing'))" >&2
 				bad=1
 			fi
 		done <"$frag"

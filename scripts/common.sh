@@ -2,13 +2,15 @@
 # Common settings for every script: where the cache and the per-checkout work
 # directory live, the pinned base kernel, and small helpers. Sourced, not run.
 
+# shellcheck disable=SC2034  # the variables here are used by the scripts that source this
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # The pinned base: Debian trixie's linux-source-6.12. Re-pin by changing these
-# three lines (scripts/fetch-base.sh prints what the registry offers).
+# three lines (scripts/fetch-base.sh prints what the registry offers); the
+# KHO_BASE_VERSION and KHO_BASE_SHA256 environment variables override them.
 BASE_PKG=linux-source-6.12
-BASE_VERSION=6.12.107-1
-BASE_SHA256=775b9ef84d7fa7927ccebfec33fbbe9aeb2482ebf9a92c771aafd33fb6e2ee27
+BASE_VERSION=${KHO_BASE_VERSION:-6.12.107-1}
+BASE_SHA256=${KHO_BASE_SHA256:-775b9ef84d7fa7927ccebfec33fbbe9aeb2482ebf9a92c771aafd33fb6e2ee27}
 
 # Shared cache (download, pristine base repo, ccache): survives checkouts.
 KHO_CACHE=${KHO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kho612}

@@ -34,7 +34,10 @@ export_to() {
 	[ "$count" -eq 0 ] && return 0
 	tree_git format-patch -q --zero-commit --no-signature --numbered \
 		--abbrev=12 --no-binary -o "$out" base..HEAD
-	(cd "$out" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-') >"$out/series"
+	local f
+	for f in "$out"/[0-9][0-9][0-9][0-9]-*.patch; do
+		case ${f##*/} in 0000-*) ;; *) echo "${f##*/}" ;; esac
+	done >"$out/series"
 }
 
 tmp=$(mktemp -d)

@@ -43,7 +43,8 @@ SRC
 if [ ! -f "$deb" ] || ! echo "$BASE_SHA256  $deb" | sha256sum -c --status; then
 	info "fetching $BASE_PKG $BASE_VERSION (trixie) into $BASE_DIR"
 	apt_private apt-get -q update >/dev/null
-	if ! apt_private apt-cache show "$BASE_PKG=$BASE_VERSION" >/dev/null 2>&1; then
+	if ! apt_private apt-cache madison "$BASE_PKG" 2>/dev/null |
+		awk -F' *[|] *' -v v="$BASE_VERSION" '$2 == v { found = 1 } END { exit !found }'; then
 		{
 			echo "error: $BASE_PKG $BASE_VERSION is no longer in the trixie registry."
 			echo "Versions available now:"

@@ -81,3 +81,10 @@ else
 fi
 tree_sh --force >/dev/null 2>&1
 check "the tree is back to patches/" "$(export_sh --check 2>&1)"
+
+# A pin the registry no longer has fails with the list of what it has.
+out=$(KHO_CACHE=$tmp/cache KHO_BASE_VERSION=6.12.0-0kho-gone "$REPO/scripts/fetch-base.sh" 2>&1)
+rc=$?
+check "a vanished base pin fails, listing the versions the registry has" \
+	"$([ $rc -ne 0 ] && grep -q 'no longer in the trixie registry' <<<"$out" &&
+		grep -q "$BASE_PKG | " <<<"$out" || echo "rc=$rc: $out")"
