@@ -46,7 +46,9 @@ export_to "$tmp/new"
 
 if [ $check -eq 1 ]; then
 	bad=0
-	dirty=$(tree_git status --porcelain)
+	# --ignored: Debian's .gitignore ignores every top-level path, so a
+	# new file in the tree is "ignored", not "untracked".
+	dirty=$(tree_git status --porcelain --ignored)
 	if [ -n "$dirty" ]; then
 		echo "$TREE has changes that are not committed (commit, then make export):"
 		printf '%s\n' "$dirty" | head -n 10 | sed 's/^/  /'
