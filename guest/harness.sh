@@ -24,7 +24,7 @@ kexec_kernel() { echo "$1" >/run/kexec-kernel; }
 # Pack the running root (the payload directories) into the next initramfs,
 # so that every generation carries the kernel and itself along.
 pack_initramfs() {
-	(cd / && find init bin sbin lib lib64 usr boot scenario -xdev 2>/dev/null |
+	(cd / && find init bin sbin lib lib64 usr boot scenario payload -xdev 2>/dev/null |
 		cpio -o -H newc 2>/dev/null) >"$1"
 }
 

@@ -32,9 +32,14 @@ boot() {
 	QEMU_RC=0
 	[ -f "$BZIMAGE" ] || { QEMU_RC=2; : >"$LOG"; return; }
 	"$REPO/scripts/mkinitramfs.sh" "$TLOGS/$name.cpio" "$BZIMAGE" \
-		"$REPO/tests/scenarios/$scenario"
+		"$REPO/tests/scenarios/$scenario" $(ls "$BUILD"/lib/test_kho.ko 2>/dev/null)
 	"$REPO/scripts/qemu-run.sh" --kernel "$BZIMAGE" --initrd "$TLOGS/$name.cpio" \
 		--log "$LOG" "$@" 2>"$TLOGS/$name.err" || QEMU_RC=$?
+}
+
+# gen_log N: the part of $LOG that generation N's kernel printed.
+gen_log() {
+	awk -v n="$1" '/Linux version [0-9]/ { g++ } g == n' "$LOG"
 }
 
 # gens_problem N: print why generations 1..N did not all boot in order in
