@@ -40,6 +40,9 @@ rc=0
 timeout --foreground -k 5 "$timeout" \
 	"${qemu[@]}" -display none -monitor none -serial "file:$log" </dev/null || rc=$?
 
+# The serial console ends lines with CR LF; keep plain LF.
+sed -i 's/\r$//' "$log"
+
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 	echo "error: QEMU did not finish within ${timeout}s; killed it. Last 50 lines of $log:" >&2
 	tail -n 50 "$log" | sed 's/^/  | /' >&2
