@@ -2,12 +2,13 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help deps fetch tree export export-check build shell check test demo clean
+.PHONY: help deps fetch tree export export-check build shell check-series check test demo clean
 
 help: ## list the targets and what each does
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk -F':.*## ' '{ printf "  make %-13s %s\n", $$1, $$2 }'
-	@echo "  Variables: T='word ...' picks tests (check, test); FORCE=1 (tree)."
+	@echo "  Variables: T='word ...' picks tests (check, test); FORCE=1 (tree);"
+	@echo "  RANGE='FIRST LAST' picks patches (check-series)."
 
 deps: ## install the Debian packages everything needs (only the missing ones)
 	@$(S)/deps.sh
@@ -32,6 +33,9 @@ shell: build ## boot your build in QEMU with a shell on this terminal
 		$$BUILD/arch/x86/boot/bzImage guest/shell && \
 		$(S)/qemu-run.sh --kernel $$BUILD/arch/x86/boot/bzImage \
 		--initrd $$LOGS/shell.cpio --log - --mem 1024
+
+check-series: ## build every patch alone, KHO on and off, and check W=1 (slow)
+	@$(S)/check-series.sh $(RANGE)
 
 check: ## THE TEST COMMAND: fetch, apply patches/, build, run every test (TAP)
 	@$(S)/check.sh $(T)

@@ -51,7 +51,9 @@ if [ "$(cat "$BUILD/.kho-config-sum" 2>/dev/null)" != "$sum" ] || [ ! -f "$BUILD
 	KCONFIG_CONFIG=$BUILD/.config "$TREE/scripts/kconfig/merge_config.sh" \
 		-m -O "$BUILD" "$BUILD/.config" "${frags[@]}" >/dev/null
 	kmake -s olddefconfig >/dev/null
-	check_config "$BUILD/.config" "${frags[@]}" ||
+	# KHO_CONFIG_LENIENT=1 (scripts/check-series.sh): early patches of the
+	# series lack some options; report them, do not stop.
+	check_config "$BUILD/.config" "${frags[@]}" || [ "${KHO_CONFIG_LENIENT:-0}" = 1 ] ||
 		die "kernel config is not what config/ asks for (see above)"
 	echo "$sum" >"$BUILD/.kho-config-sum"
 fi

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Check that every patch of the series builds on its own: apply patches/
+# one at a time to a scratch tree ($KHO_WORK/series) and build after each,
+# with the project config and with CONFIG_KEXEC_HANDOVER=n. Then compile
+# the C files the series touches with W=1 at the base and at the top and
+# report warnings the series adds. Takes: [FIRST [LAST]] patch numbers.
+# Prints one line per build; exits 1 on the first failure.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+first=${1:-1}
+series=$KHO_WORK/series
+export KHO_TREE=$series/linux KHO_CONFIG_LENIENT=1
+mapfile -t patches < <(grep -v '^\(#\|$\)' "$REPO/patches/series")
+last=${2:-${#patches[@]}}
+
+empty=$(mktemp -d)
+trap 'rm -rf "$empty"' EXIT
+: >"$empty/series"
+"$REPO/scripts/tree.sh" --force --dest "$KHO_TREE" --patches "$empty" >/dev/null
+TREE=$KHO_TREE
+for ((i = 0; i < last; i++)); do
+	p=${patches[$i]}
+	tree_git am -q --committer-date-is-author-date "$REPO/patches/$p"
+	[ $((i + 1)) -lt "$first" ] && continue
+	for mode in on off; do
+		frag=()
+		[ $mode = off ] && frag=("$REPO/config/kho-off.config")
+		t0=$(date +%s)
+		if KHO_BUILD=$series/build-$mode "$REPO/scripts/build-kernel.sh" "${frag[@]}" \
+			>"$series/build-$mode.log" 2>&1; then
+			echo "ok   $((i + 1))/${#patches[@]} KHO=$mode $p ($(($(date +%s) - t0)) s)"
+		else
+			echo "FAIL $((i + 1))/${#patches[@]} KHO=$mode $p"
+			grep -E 'error|warning' "$series/build-$mode.log" | head -20
+			exit 1
+		fi
+	done
+done
+
+# W=1: warnings in the files the series touches, before and after it.
+w1() {
+	local files=$1 out=$2
+	(cd "$series/build-on" && make -C "$KHO_TREE" O="$series/build-on" ARCH=x86_64 \
+		CC="ccache gcc" W=1 $(sed 's/\.c$/.o/' <<<"$files") 2>&1 |
+		grep -E 'warning:' | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u) >"$out" || true
+}
+files=$(tree_git diff --name-only base HEAD -- '*.c' | grep -v '^tools/\|^arch/x86/boot/' | tr '\n' ' ')
+w1 "$files" "$series/w1-top.txt"
+top=$(tree_git rev-parse HEAD)
+tree_git checkout -q base
+existing=$(for f in $files; do [ -f "$KHO_TREE/$f" ] && echo "$f"; done | tr '\n' ' ')
+w1 "$existing" "$series/w1-base.txt"
+tree_git checkout -q "$top"
+new=$(comm -13 "$series/w1-base.txt" "$series/w1-top.txt")
+if [ -n "$new" ]; then
+	echo "FAIL W=1: new warnings:"
+	echo "$new"
+	exit 1
+fi
+echo "ok   W=1 adds no warning in: $files"
