@@ -68,7 +68,28 @@ if [ $check -eq 1 ]; then
 	exit $bad
 fi
 
+# The cover letter is written by hand down to its shortlog line
+# ("Author (N):"); the subject's patch count, the shortlog and the
+# diffstat below it are regenerated here.
+update_cover() {
+	local cover=$1 n
+	[ -f "$cover" ] || return 0
+	n=$(tree_git rev-list --count base..HEAD)
+	{
+		sed -e "s/^Subject: \[PATCH 0*\/[0-9]*\]/Subject: [PATCH 00\/$n]/" \
+			-e '/^[^ ].* ([0-9]*):$/,$d' "$cover"
+		tree_git shortlog base..HEAD
+		tree_git diff --stat=72 --summary base..HEAD
+		echo
+		echo "base-commit: Debian $BASE_PKG $BASE_VERSION"
+		echo "-- "
+		echo "KHO for 6.12"
+	} >"$tmp/cover"
+	mv "$tmp/cover" "$cover"
+}
+
 mkdir -p "$patches"
 find "$patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' -delete
 cp "$tmp/new"/* "$patches/"
+update_cover "$patches/0000-cover-letter.patch"
 info "exported $(wc -l <"$patches/series") patches to $patches"
