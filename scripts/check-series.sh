@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Check that every patch of the series builds on its own: apply patches/
 # one at a time to a scratch tree ($KHO_WORK/series) and build after each,
-# with the project config and with CONFIG_KEXEC_HANDOVER=n. Then compile
-# the C files the series touches with W=1 at the base and at the top and
-# report warnings the series adds. Takes: [FIRST [LAST]] patch numbers.
+# with the project config and with CONFIG_KEXEC_HANDOVER=n. Then check
+# for whitespace errors, and compile the C files the series touches with
+# W=1 at the base and at the top and report warnings the series adds. Takes: [FIRST [LAST]] patch numbers.
 # Prints one line per build; exits 1 on the first failure.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -37,6 +37,14 @@ for ((i = 0; i < last; i++)); do
 		fi
 	done
 done
+
+ws=$(tree_git diff --check base HEAD || true)
+if [ -n "$ws" ]; then
+	echo "FAIL whitespace (git diff --check):"
+	echo "$ws" | head -20
+	exit 1
+fi
+echo "ok   no whitespace errors (git diff --check)"
 
 # W=1: warnings in the files the series touches, before and after it.
 w1() {

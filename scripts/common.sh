@@ -12,6 +12,13 @@ BASE_PKG=linux-source-6.12
 BASE_VERSION=${KHO_BASE_VERSION:-6.12.107-1}
 BASE_SHA256=${KHO_BASE_SHA256:-775b9ef84d7fa7927ccebfec33fbbe9aeb2482ebf9a92c771aafd33fb6e2ee27}
 
+# The mainline peer for interoperability tests: a mainline kernel with KHO,
+# as Debian's trixie-backports ships its source.
+PEER_PKG=linux-source-7.3
+PEER_VERSION=${KHO_PEER_VERSION:-7.3.4-1~bpo13+1}
+PEER_SHA256=${KHO_PEER_SHA256:-703e369ddd4cce971452f5a593ee55df3a5c10c83caf0fa0df039633ed181ee3}
+PEER_SUITE=trixie-backports
+
 # Shared cache (download, pristine base repo, ccache): survives checkouts.
 KHO_CACHE=${KHO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kho612}
 # Per-checkout work directory (kernel tree, build output, initramfs, logs),

@@ -1,19 +1,13 @@
 #!/usr/bin/env bash
-# Fetch the pinned base kernel, Debian trixie's linux-source-6.12, without
-# touching the machine's apt setup (private sources, lists and cache), check
-# its sha256, and turn it into a git repository with one commit: the base.
-# Takes nothing; produces $BASE_GIT (bare) and prints its path.
+# Fetch a pinned kernel source package from Debian without touching the
+# machine's apt setup (private sources, lists and cache), check its sha256
+# and unpack it. By default the base, trixie's linux-source-6.12, which
+# becomes a git repository with one commit; with --peer the mainline kernel
+# used for interoperability tests (trixie-backports), unpacked as it is.
+# Takes: [--peer]. Prints the path of $BASE_GIT, or of the peer's source.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-stamp=$BASE_GIT/kho-base-done
-if [ -f "$stamp" ]; then
-	echo "$BASE_GIT"
-	exit 0
-fi
-
-mkdir -p "$BASE_DIR"
-deb=$BASE_DIR/${BASE_PKG}_${BASE_VERSION}_all.deb
 apt_dir=$KHO_CACHE/apt
 
 apt_private() {
@@ -21,7 +15,7 @@ apt_private() {
 	cat >"$apt_dir/trixie.sources" <<SRC
 Types: deb
 URIs: http://deb.debian.org/debian
-Suites: trixie trixie-updates
+Suites: trixie trixie-updates trixie-backports
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 
@@ -40,33 +34,68 @@ SRC
 		-o APT::Sandbox::User=root
 }
 
-if [ ! -f "$deb" ] || ! echo "$BASE_SHA256  $deb" | sha256sum -c --status; then
-	info "fetching $BASE_PKG $BASE_VERSION (trixie) into $BASE_DIR"
+# fetch_deb PKG VERSION SHA256 DIR: download the pinned .deb into DIR.
+fetch_deb() {
+	local pkg=$1 version=$2 sha=$3 dir=$4
+	local deb=$dir/${pkg}_${version}_all.deb
+
+	mkdir -p "$dir"
+	if [ -f "$deb" ] && echo "$sha  $deb" | sha256sum -c --status; then
+		echo "$deb"
+		return
+	fi
+	info "fetching $pkg $version into $dir"
 	apt_private apt-get -q update >/dev/null
-	if ! apt_private apt-cache madison "$BASE_PKG" 2>/dev/null |
-		awk -F' *[|] *' -v v="$BASE_VERSION" '$2 == v { found = 1 } END { exit !found }'; then
+	if ! apt_private apt-cache madison "$pkg" 2>/dev/null |
+		awk -F' *[|] *' -v v="$version" '$2 == v { found = 1 } END { exit !found }'; then
 		{
-			echo "error: $BASE_PKG $BASE_VERSION is no longer in the trixie registry."
+			echo "error: $pkg $version is no longer in the trixie registry."
 			echo "Versions available now:"
-			apt_private apt-cache madison "$BASE_PKG" | sed 's/^/  /'
-			echo "To re-pin: set BASE_VERSION and BASE_SHA256 in scripts/common.sh"
-			echo "(sha256 from: apt-cache show $BASE_PKG=<version> with the same"
+			apt_private apt-cache madison "$pkg" | sed 's/^/  /'
+			echo "To re-pin: set the version and sha256 in scripts/common.sh"
+			echo "(sha256 from: apt-cache show $pkg=<version> with the same"
 			echo "private options), then refresh patches/ with 'make tree export'."
 		} >&2
 		exit 1
 	fi
 	rm -f "$deb"
-	(cd "$BASE_DIR" && apt_private apt-get -q download "$BASE_PKG=$BASE_VERSION" >/dev/null)
-	echo "$BASE_SHA256  $deb" | sha256sum -c --status ||
-		die "$deb: sha256 is $(sha256sum "$deb" | cut -d' ' -f1), pinned $BASE_SHA256"
+	(cd "$dir" && apt_private apt-get -q download "$pkg=$version" >/dev/null)
+	echo "$sha  $deb" | sha256sum -c --status ||
+		die "$deb: sha256 is $(sha256sum "$deb" | cut -d' ' -f1), pinned $sha"
+	echo "$deb"
+}
+
+# unpack DEB PKG DEST: the source tarball inside the .deb, into DEST.
+unpack() {
+	mkdir -p "$3"
+	dpkg-deb --fsys-tarfile "$1" |
+		tar -xO "./usr/src/$2.tar.xz" | tar -xJ -C "$3" --strip-components=1
+}
+
+if [ "${1:-}" = --peer ]; then
+	dir=$KHO_CACHE/peer/$PEER_VERSION
+	if [ ! -f "$dir/src/kho-peer-done" ]; then
+		deb=$(fetch_deb "$PEER_PKG" "$PEER_VERSION" "$PEER_SHA256" "$dir")
+		rm -rf "$dir/src"
+		unpack "$deb" "$PEER_PKG" "$dir/src"
+		rm -f "$deb"
+		touch "$dir/src/kho-peer-done"
+	fi
+	echo "$dir/src"
+	exit 0
 fi
+
+stamp=$BASE_GIT/kho-base-done
+if [ -f "$stamp" ]; then
+	echo "$BASE_GIT"
+	exit 0
+fi
+deb=$(fetch_deb "$BASE_PKG" "$BASE_VERSION" "$BASE_SHA256" "$BASE_DIR")
 
 info "unpacking the base and committing it to $BASE_GIT"
 src=$BASE_DIR/src
 rm -rf "$src" "$BASE_GIT"
-mkdir -p "$src"
-dpkg-deb --fsys-tarfile "$deb" |
-	tar -xO "./usr/src/$BASE_PKG.tar.xz" | tar -xJ -C "$src" --strip-components=1
+unpack "$deb" "$BASE_PKG" "$src"
 
 git init -q --bare "$BASE_GIT"
 export GIT_DIR=$BASE_GIT GIT_WORK_TREE=$src
