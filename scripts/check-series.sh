@@ -48,9 +48,10 @@ echo "ok   no whitespace errors (git diff --check)"
 
 # W=1: warnings in the files the series touches, before and after it.
 w1() {
-	local files=$1 out=$2
+	local out=$2 objs
+	mapfile -t objs < <(tr ' ' '\n' <<<"$1" | grep . | sed 's/\.c$/.o/')
 	(cd "$series/build-on" && make -C "$KHO_TREE" O="$series/build-on" ARCH=x86_64 \
-		CC="ccache gcc" W=1 $(sed 's/\.c$/.o/' <<<"$files") 2>&1 |
+		CC="ccache gcc" W=1 "${objs[@]}" 2>&1 |
 		grep -E 'warning:' | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u) >"$out" || true
 }
 files=$(tree_git diff --name-only base HEAD -- '*.c' | grep -v '^tools/\|^arch/x86/boot/' | tr '\n' ' ')

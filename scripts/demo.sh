@@ -36,7 +36,6 @@ restored=$(gen 2 | grep -a -m1 'KHO_TEST: restored' || true)
 map=$(gen 2 | grep -a -m1 'KHO: restored map:' | sed 's/.*restored map: //' || true)
 from=$(gen 2 | grep -a -m1 'KHO: exec from:' | sed 's/.*KHO: //' || true)
 stat() { grep -a "HARNESS: gen=$1 $2-stat $3 " "$log" | awk '{ print $NF }'; }
-kexec_ms=$(awk '/kexec_core: Starting new kernel/ { t = $2 } END { print t }' "$log")
 
 echo
 sed -n '/---- outgoing FDT/,/^----$/p' "$log"

@@ -31,8 +31,10 @@ boot() {
 	LOG=$TLOGS/$name.log
 	QEMU_RC=0
 	[ -f "$BZIMAGE" ] || { QEMU_RC=2; : >"$LOG"; return; }
+	local extra=()
+	[ -f "$BUILD/lib/test_kho.ko" ] && extra=("$BUILD/lib/test_kho.ko")
 	"$REPO/scripts/mkinitramfs.sh" "$TLOGS/$name.cpio" "$BZIMAGE" \
-		"$REPO/tests/scenarios/$scenario" $(ls "$BUILD"/lib/test_kho.ko 2>/dev/null)
+		"$REPO/tests/scenarios/$scenario" "${extra[@]}"
 	"$REPO/scripts/qemu-run.sh" --kernel "$BZIMAGE" --initrd "$TLOGS/$name.cpio" \
 		--log "$LOG" "$@" 2>"$TLOGS/$name.err" || QEMU_RC=$?
 }
