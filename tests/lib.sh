@@ -39,6 +39,22 @@ boot() {
 		--log "$LOG" "$@" 2>"$TLOGS/$name.err" || QEMU_RC=$?
 }
 
+# build_peer: fetch and build the mainline peer kernel (with mainline's own
+# KHO test client built in). Sets PEER_SRC, PEER_BUILD, PEER_RELEASE;
+# returns non-zero, with the reason on stdout, when that fails.
+build_peer() {
+	PEER_SRC=$("$REPO/scripts/fetch-base.sh" --peer 2>&1) || { echo "$PEER_SRC"; return 1; }
+	PEER_BUILD=$(dirname "$BUILD")/peer-build
+	if ! KHO_TREE=$PEER_SRC KHO_BUILD=$PEER_BUILD KHO_CONFIG_LENIENT=1 \
+		"$REPO/scripts/build-kernel.sh" "$REPO/config/kho-peer.config" \
+		>"$TLOGS/peer-build.log" 2>&1; then
+		tail -n 20 "$TLOGS/peer-build.log"
+		return 1
+	fi
+	# shellcheck disable=SC2034  # for the test scripts
+	PEER_RELEASE=$(cat "$PEER_BUILD/include/config/kernel.release")
+}
+
 # gen_log N: the part of $LOG that generation N's kernel printed.
 gen_log() {
 	awk -v n="$1" '/Linux version [0-9]/ { g++ } g == n' "$LOG"
