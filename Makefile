@@ -2,13 +2,14 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help deps fetch tree export export-check build shell check-series check test demo clean
+.PHONY: help deps fetch tree export export-check build shell check-series check test demo bench clean
 
 help: ## list the targets and what each does
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk -F':.*## ' '{ printf "  make %-13s %s\n", $$1, $$2 }'
 	@echo "  Variables: T='word ...' picks tests (check, test); FORCE=1 (tree);"
-	@echo "  RANGE='FIRST LAST' picks patches (check-series)."
+	@echo "  RANGE='FIRST LAST' picks patches (check-series); W='W1 W2' picks"
+	@echo "  workloads, OUT=DIR the output, OWN=1 your own tree (bench)."
 
 deps: ## install the Debian packages everything needs (only the missing ones)
 	@$(S)/deps.sh
@@ -45,6 +46,9 @@ test: deps ## run tests (T=...) against your own tree and build, not patches/
 
 demo: deps ## THE DEMO: fetch, apply, build, boot and kexec in QEMU, report
 	@$(S)/demo.sh
+
+bench: deps ## early-boot cost per workload (W0-W3): table, CSV, PNG; not a test
+	@$(S)/bench.sh $(if $(OWN),--own) $(if $(OUT),--out $(OUT)) $(W)
 
 clean: ## remove this checkout's work directory (tree, builds, logs)
 	@. $(S)/common.sh && echo "removing $$KHO_WORK" && rm -rf "$$KHO_WORK"

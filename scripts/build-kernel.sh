@@ -17,9 +17,12 @@ kmake() {
 		KBUILD_BUILD_TIMESTAMP="2000-01-01" -j"$(nproc)" "$@"
 }
 
-# Every CONFIG_ line of the fragments must be in .config exactly as written.
+# Every CONFIG_ line of the fragments must be in .config exactly as written;
+# where fragments disagree, the later one wins, as in merge_config.sh.
 check_config() {
 	local cfg=$1 frag line name bad=0
+	local -A want from
+	local -a order=()
 	shift
 	for frag in "$@"; do
 		while IFS= read -r line; do
@@ -28,12 +31,18 @@ check_config() {
 			'# CONFIG_'*' is not set') name=${line#\# }; name=${name%% *} ;;
 			*) continue ;;
 			esac
-			if ! grep -qxF -- "$line" "$cfg"; then
-				echo "error: $(basename "$frag"): '$line' did not survive olddefconfig" \
-					"(.config has: $(grep -E "^(# )?${name}[= ]" "$cfg" || echo 'nothing'))" >&2
-				bad=1
-			fi
+			[ -n "${want[$name]+set}" ] || order+=("$name")
+			want[$name]=$line
+			from[$name]=$frag
 		done <"$frag"
+	done
+	for name in "${order[@]}"; do
+		line=${want[$name]}
+		if ! grep -qxF -- "$line" "$cfg"; then
+			echo "error: $(basename "${from[$name]}"): '$line' did not survive olddefconfig" \
+				"(.config has: $(grep -E "^(# )?${name}[= ]" "$cfg" || echo 'nothing'))" >&2
+			bad=1
+		fi
 	done
 	return $bad
 }

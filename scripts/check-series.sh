@@ -2,9 +2,12 @@
 # Check that every patch of the series builds on its own: apply patches/
 # one at a time to a scratch tree ($KHO_WORK/series) and build after each,
 # with the project config and with CONFIG_KEXEC_HANDOVER=n. Then check
-# for whitespace errors, and compile the C files the series touches with
-# W=1 at the base and at the top and report warnings the series adds. Takes: [FIRST [LAST]] patch numbers.
-# Prints one line per build; exits 1 on the first failure.
+# for whitespace errors, compile the C files the series touches with W=1
+# at the base and at the top and report warnings the series adds, run
+# scripts/checkpatch.pl --strict on every patch and scripts/kernel-doc on
+# every file the series adds.
+# Takes: [FIRST [LAST]] patch numbers. Prints one line per step; exits 1
+# on the first failure.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -68,3 +71,30 @@ if [ -n "$new" ]; then
 	exit 1
 fi
 echo "ok   W=1 adds no warning in: $files"
+
+# checkpatch.pl --strict on every patch, from the tree (its spelling and
+# SPDX checks need it). Debian's python3 first: spdxcheck.py needs its
+# python3-ply and python3-git.
+bad=0
+for p in "${patches[@]}"; do
+	out=$(cd "$KHO_TREE" && PATH=/usr/bin:/bin:$PATH \
+		scripts/checkpatch.pl --strict -q "$REPO/patches/$p" 2>&1) || true
+	if [ -n "$out" ]; then
+		echo "FAIL checkpatch.pl --strict: $p"
+		echo "$out" | head -20
+		bad=1
+	fi
+done
+[ $bad -eq 0 ] || exit 1
+echo "ok   checkpatch.pl --strict: nothing to report on ${#patches[@]} patches"
+
+# kernel-doc on every C file and header the series adds.
+mapfile -t added < <(tree_git diff --name-only --diff-filter=A base HEAD -- '*.c' '*.h' |
+	grep -v '^tools/')
+out=$(cd "$KHO_TREE" && scripts/kernel-doc -none "${added[@]}" 2>&1) || true
+if [ -n "$out" ]; then
+	echo "FAIL kernel-doc:"
+	echo "$out" | head -20
+	exit 1
+fi
+echo "ok   kernel-doc: clean on ${added[*]}"

@@ -44,6 +44,7 @@ export GIT_COMMITTER_EMAIL=kho@localhost
 
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 info() { printf '==> %s\n' "$*" >&2; }
+warn() { printf "warning: %s\n" "$*" >&2; }
 
 # git on the generated kernel tree with settings that make output stable.
 tree_git() {

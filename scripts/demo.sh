@@ -49,9 +49,11 @@ echo "  handover map  : $(stat 1 out map_bytes) bytes in $(stat 1 out map_nodes)
 echo "  gen2 booted   : ${from:-?}"
 echo "  gen2 reserved : ${map:-nothing}"
 echo "  verified      : $(sed -n 's/.*restored \(.*\) in [0-9]* us.*/\1/p' <<<"$restored")"
-echo "  times         : preserve $(sed -n 's/.* in \([0-9]*\) us$/\1/p' <<<"$preserved") us," \
+# "in N us (kho calls M us)": the whole step, and the KHO calls in it
+us() { sed -n 's/.* in \([0-9]*\) us (kho calls \([0-9]*\) us).*/\1 us (KHO calls \2 us)/p'; }
+echo "  times         : fill+preserve $(us <<<"$preserved")," \
 	"finalize $(stat 1 out finalize_us) us, gen2 early-boot KHO $(stat 2 in deserialize_us) us," \
-	"restore+verify $(sed -n 's/.* in \([0-9]*\) us,.*/\1/p' <<<"$restored") us"
+	"restore+verify $(us <<<"$restored")"
 echo "  wall clock    : fetch+apply $((t1 - t0)) s, build $((t2 - t1)) s, boot+preserve+kexec+verify $((t3 - t2)) s"
 echo "  serial log    : $log"
 if [[ "$restored" == *": PASS" ]] && [ -n "$preserved" ]; then

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian packages the build, the guests and the tests need.
-# Takes nothing; installs only what is missing (apt-get update runs only then).
+# Takes: [PACKAGE ...] needed on top (e.g. gnuplot-nox for make bench).
+# Installs only what is missing (apt-get update runs only then).
 set -euo pipefail
 
 pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils
-	ccache git python3 rsync kmod
+	ccache git python3 python3-ply python3-git rsync kmod
 	qemu-system-x86 kexec-tools busybox-static device-tree-compiler
+	"$@"
 )
 
 missing=()

@@ -4,15 +4,18 @@
 # (kexec chains) inside this one QEMU process; it ends when a guest powers
 # off, panics (panic=-1 with -no-reboot) or the time runs out.
 # Takes: --kernel F --initrd F --log F [--mem MiB] [--smp N] [--timeout S]
-#        [--append "ARGS"]. Exit 0 when QEMU ended by itself; on timeout it
+#        [--append "ARGS"] [--prealloc] (back all guest RAM before the boot:
+#        the first touch of a page of lazily allocated guest RAM costs a
+#        host page fault, which benchmarks must not measure). Exit 0 when QEMU ended by itself; on timeout it
 # kills QEMU, prints the log's last 50 lines and exits 124. With --log -
 # the serial console is this terminal instead (interactive, no time limit).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-mem=512 smp=2 timeout=120 append="" kernel="" initrd="" log=""
+mem=512 smp=2 timeout=120 append="" kernel="" initrd="" log="" prealloc=()
 while [ $# -gt 0 ]; do
 	case $1 in
+	--prealloc) prealloc=(-mem-prealloc); shift; continue ;;
 	--kernel) kernel=$2 ;;
 	--initrd) initrd=$2 ;;
 	--log) log=$2 ;;
@@ -27,7 +30,7 @@ done
 [ -n "$kernel" ] && [ -n "$initrd" ] && [ -n "$log" ] ||
 	die "usage: qemu-run.sh --kernel F --initrd F --log F [--mem MiB] [--smp N] [--timeout S] [--append ARGS]"
 
-qemu=(qemu-system-x86_64 -accel tcg -m "$mem" -smp "$smp" -no-reboot
+qemu=(qemu-system-x86_64 -accel tcg -m "$mem" "${prealloc[@]}" -smp "$smp" -no-reboot
 	-kernel "$kernel" -initrd "$initrd"
 	-append "console=ttyS0 panic=-1 kgen=1 $append")
 if [ "$log" = - ]; then
