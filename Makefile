@@ -8,7 +8,7 @@ help: ## list the targets and what each does
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk -F':.*## ' '{ printf "  make %-13s %s\n", $$1, $$2 }'
 	@echo "  Variables: T='word ...' picks tests (check, test); FORCE=1 (tree);"
-	@echo "  RANGE='FIRST LAST' picks patches (check-series); W='W1 W2' picks"
+	@echo "  RANGE='FIRST LAST' picks patches (check-series); WL='W1 W2' picks"
 	@echo "  workloads, OUT=DIR the output, OWN=1 your own tree (bench)."
 
 deps: ## install the Debian packages everything needs (only the missing ones)
@@ -48,7 +48,7 @@ demo: deps ## THE DEMO: fetch, apply, build, boot and kexec in QEMU, report
 	@$(S)/demo.sh
 
 bench: deps ## early-boot cost per workload (W0-W3): table, CSV, PNG; not a test
-	@$(S)/bench.sh $(if $(OWN),--own) $(if $(OUT),--out $(OUT)) $(W)
+	@$(S)/bench.sh $(if $(OWN),--own) $(if $(OUT),--out $(OUT)) $(WL)
 
 clean: ## remove this checkout's work directory (tree, builds, logs)
 	@. $(S)/common.sh && echo "removing $$KHO_WORK" && rm -rf "$$KHO_WORK"
