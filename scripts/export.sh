@@ -23,6 +23,11 @@ if [ ! -d "$TREE/.git" ]; then
 	[ $check -eq 1 ] && exit 0
 	die "no kernel tree at $TREE (make tree)"
 fi
+# In the middle of a rebase or git am, HEAD is only part of the series.
+for d in rebase-merge rebase-apply; do
+	[ -d "$TREE/.git/$d" ] &&
+		die "$TREE is in the middle of a git rebase or git am: finish or abort it first"
+done
 
 # Write the series of base..HEAD into directory $1.
 export_to() {
