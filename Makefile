@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help deps fetch tree export export-check build shell check-series check test demo bench clean
+.PHONY: help deps fetch tree export export-check build shell check-series check check-debug test demo bench clean
 
 help: ## list the targets and what each does
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -40,6 +40,9 @@ check-series: ## build every patch alone, KHO on and off, and check W=1 (slow)
 
 check: ## THE TEST COMMAND: fetch, apply patches/, build, run every test (TAP)
 	@$(S)/check.sh $(T)
+
+check-debug: ## the KHO selftest on a KASAN/kmemleak/lockdep/DEBUG_VM build (slow)
+	@$(S)/check-debug.sh
 
 test: deps ## run tests (T=...) against your own tree and build, not patches/
 	@tests/run.sh $(T)

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# make check-debug: the KHO selftest (tools/testing/selftests/kho/vmtest.sh,
+# every scenario) on a second build of the series with KASAN, kmemleak,
+# lockdep (PROVE_LOCKING), DEBUG_VM and DEBUG_PAGEALLOC
+# (config/kho-debug.config). Each generation asks kmemleak for a scan
+# before it kexecs or powers off. Fails on a failed check, and on any
+# KASAN report, leak, lockdep splat, BUG or WARN in any kernel's log.
+# Uses the tree make check uses ($KHO_WORK/check), a build of its own.
+# Takes nothing. Prints TAP ending in "N passed, N failed".
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+"$REPO/scripts/deps.sh"
+"$REPO/scripts/fetch-base.sh" >/dev/null
+export KHO_TREE=$KHO_WORK/check/linux KHO_BUILD=$KHO_WORK/check/debug-build
+TREE=$KHO_TREE BUILD=$KHO_BUILD
+"$REPO/scripts/tree.sh" --force >/dev/null
+out=$LOGS/check-debug
+rm -rf "$out"
+mkdir -p "$out"
+
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok $((pass + fail)) - $*"; }
+not_ok() {
+	local d=$1
+	shift
+	fail=$((fail + 1))
+	echo "not ok $((pass + fail)) - $d"
+	printf '%s\n' "$@" | sed 's/^/# /'
+}
+
+echo "TAP version 13"
+t0=$(date +%s)
+if "$REPO/scripts/build-kernel.sh" "$REPO/config/kho-debug.config" >"$out/build.log" 2>&1; then
+	ok "debug kernel builds (KASAN, kmemleak, lockdep, DEBUG_VM, DEBUG_PAGEALLOC) in $(($(date +%s) - t0)) s"
+else
+	not_ok "debug kernel builds" "$(tail -n 20 "$out/build.log")"
+	echo "$pass passed, $fail failed"
+	exit 1
+fi
+
+t0=$(date +%s)
+"$TREE/tools/testing/selftests/kho/vmtest.sh" -k "$BUILD/arch/x86/boot/bzImage" \
+	-m "$BUILD/lib/test_kho.ko" -o "$out/kho" -t 900 >"$out/kho.tap" 2>&1 || true
+while IFS= read -r line; do
+	case $line in
+	"ok "*) ok "KHO selftest (debug kernel): ${line#ok * }" ;;
+	"not ok "*) not_ok "KHO selftest (debug kernel): ${line#not ok * }" ;;
+	esac
+done < <(sed -E 's/^(not )?ok [0-9]+ /\1ok x /' "$out/kho.tap")
+n=$(grep -c '^\(not \)\?ok ' "$out/kho.tap" || true)
+if grep -q "^1\.\.$n$" "$out/kho.tap" && [ "$n" -gt 0 ]; then
+	ok "KHO selftest (debug kernel): ran its whole plan ($n checks) in $(($(date +%s) - t0)) s"
+else
+	not_ok "KHO selftest (debug kernel): ran its whole plan" "$(tail -5 "$out/kho.tap")"
+fi
+
+# What the checkers found, in every generation of every scenario.
+pattern='BUG:|WARNING:|Oops|KASAN|kmemleak: [0-9]+ new suspected|KHO_VM: gen=[0-9]+ kmemleak:|possible recursive locking|circular locking|inconsistent lock state|suspicious RCU usage|page dumped because'
+for log in "$out"/kho/*.log; do
+	name=$(basename "$log" .log)
+	found=$(grep -aE "$pattern" "$log" | head -5)
+	if [ -z "$found" ]; then
+		ok "no KASAN report, leak, lockdep splat, BUG or WARN: $name"
+	else
+		not_ok "no KASAN report, leak, lockdep splat, BUG or WARN: $name" "$found" "(log $log)"
+	fi
+done
+echo "1..$((pass + fail))"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
