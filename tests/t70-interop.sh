@@ -34,7 +34,8 @@ check "6.12 -> mainline: it reads our kexec-metadata" \
 check "6.12 -> mainline: our client's subtree is there" \
 	"$(grep -aq 'HARNESS: gen=2 kho-in=.*kho-test' "$LOG" || echo "$(grep -a 'HARNESS: gen=2 kho-in' "$LOG")")"
 
-memtotal() { grep -a "HARNESS: gen=$1 memtotal=" "$LOG" | head -1 | sed 's/.*=//'; }
+# Digits only: the console may run a kernel message into the line.
+memtotal() { grep -a "HARNESS: gen=$1 memtotal=" "$LOG" | sed -n 's/.*memtotal=\([0-9]*\).*/\1/p' | head -1; }
 # What gen1's client preserved, in kB, from its KHO_TEST line.
 preserved_kb=$(gen_log 1 | grep -a -m1 'KHO_TEST: preserved' |
 	sed -E 's/.*\(([0-9]+) bytes\).*\(([0-9]+) bytes\) vmalloc=([0-9]+) blob=([0-9]+).*/\1 \2 \3 \4/' |
