@@ -19,6 +19,12 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
+# make check, make demo, make bench and make check-debug share one tree:
+# one materialisation at a time (the lock goes with the process).
+mkdir -p "$(dirname "$TREE")"
+exec 9>"$TREE.lock"
+flock 9
+
 if [ -d "$TREE/.git" ]; then
 	if KHO_TREE=$TREE "$REPO/scripts/export.sh" --check --patches "$patches" >/dev/null 2>&1; then
 		echo "$TREE"
