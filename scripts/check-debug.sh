@@ -64,7 +64,7 @@ fi
 pattern='BUG:|WARNING:|Oops|KASAN|kmemleak: [0-9]+ new suspected|KHO_VM: gen=[0-9]+ kmemleak:|possible recursive locking|circular locking|inconsistent lock state|suspicious RCU usage|page dumped because'
 for log in "$out"/kho/*.log; do
 	name=$(basename "$log" .log)
-	found=$(grep -aE "$pattern" "$log" | head -5)
+	found=$(grep -aE "$pattern" "$log" | head -5 || true)
 	if [ -z "$found" ]; then
 		ok "no KASAN report, leak, lockdep splat, BUG or WARN: $name"
 	else
