@@ -79,6 +79,7 @@ build_mlclient() {
 		return 1
 	fi
 	ML_BUILD=$root/build
+	# shellcheck disable=SC2034  # for the test scripts
 	ML_BZIMAGE=$ML_BUILD/arch/x86/boot/bzImage
 }
 
