@@ -65,7 +65,7 @@ mkdir -p "$out/logs" "$work"
 
 # Figures from one run's log ($log): gen N's part, a debugfs stat line,
 # a printk timestamp of gen2 in ms, the times in a KHO_TEST line.
-gen() { awk -v n="$1" '/Linux version [0-9]/ { g++ } g == n' "$log" 2>/dev/null || true; }
+gen() { log_generation "$log" "$1"; }
 stat() { grep -a "HARNESS: gen=$1 $2-stat $3 " "$log" | awk '{ print $NF }' | head -1; }
 stamp_ms() {
 	gen 2 | grep -a -m1 "$1" | sed -n 's/^\[ *\([0-9]*\)\.\([0-9]*\)\].*/\1 \2/p' |

@@ -46,6 +46,14 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 info() { printf '==> %s\n' "$*" >&2; }
 warn() { printf "warning: %s\n" "$*" >&2; }
 
+# log_generation LOG N: the part of serial log LOG that generation N's
+# kernel printed (each kernel starts with "Linux version"). Always
+# succeeds, so that "log_generation L N | grep -q X" holds under pipefail
+# even when grep leaves before awk has written everything.
+log_generation() {
+	awk -v n="$2" '/Linux version [0-9]/ { g++ } g == n' "$1" 2>/dev/null || true
+}
+
 # git on the generated kernel tree with settings that make output stable.
 tree_git() {
 	git -C "$TREE" -c core.abbrev=12 -c diff.algorithm=myers \

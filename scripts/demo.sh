@@ -28,7 +28,7 @@ t2=$(date +%s)
 t3=$(date +%s)
 
 # gen N's part of the log, and a value from it
-gen() { awk -v n="$1" '/Linux version [0-9]/ { g++ } g == n' "$log"; }
+gen() { log_generation "$log" "$1"; }
 field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" | head -1; }
 
 preserved=$(gen 1 | grep -a -m1 'KHO_TEST: preserved' || true)

@@ -83,12 +83,8 @@ build_mlclient() {
 	ML_BZIMAGE=$ML_BUILD/arch/x86/boot/bzImage
 }
 
-# gen_log N: the part of $LOG that generation N's kernel printed. Always
-# succeeds: under pipefail, "gen_log N | grep -q X" must not fail because
-# grep found X and left before awk finished writing (SIGPIPE).
-gen_log() {
-	awk -v n="$1" '/Linux version [0-9]/ { g++ } g == n' "$LOG" 2>/dev/null || true
-}
+# gen_log N: the part of $LOG that generation N's kernel printed.
+gen_log() { log_generation "$LOG" "$1"; }
 
 # gens_problem N: print why generations 1..N did not all boot in order in
 # $LOG (nothing when they did).
