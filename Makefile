@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help deps fetch tree export export-check build shell check-series check check-debug test demo bench clean
+.PHONY: help deps fetch tree export export-check build shell check-series check check-debug test demo bench fuzz corpus clean
 
 help: ## list the targets and what each does
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -52,6 +52,12 @@ demo: deps ## THE DEMO: fetch, apply, build, boot and kexec in QEMU, report
 
 bench: deps ## early-boot cost per workload (W0-W3): table, CSV, PNG; not a test
 	@$(S)/bench.sh $(if $(OWN),--own) $(if $(OUT),--out $(OUT)) $(WL)
+
+fuzz: tree ## fuzz the incoming checks in userspace (FUZZ_TIME=s, default 60)
+	@$(S)/fuzz.sh --time $(or $(FUZZ_TIME),60) $(if $(FUZZ_RUNS),--runs $(FUZZ_RUNS))
+
+corpus: build ## remake fuzz/corpus/ from real handovers in QEMU
+	@$(S)/mkcorpus.sh
 
 clean: ## remove this checkout's work directory (tree, builds, logs)
 	@. $(S)/common.sh && echo "removing $$KHO_WORK" && rm -rf "$$KHO_WORK"

@@ -8,7 +8,7 @@ pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils
 	ccache git python3 python3-ply python3-git rsync kmod
 	qemu-system-x86 kexec-tools busybox-static device-tree-compiler
-	liburcu-dev
+	liburcu-dev clang libclang-rt-dev
 	"$@"
 )
 
