@@ -53,7 +53,10 @@ if [ $check -eq 1 ]; then
 	bad=0
 	# --ignored: Debian's .gitignore ignores every top-level path, so a
 	# new file in the tree is "ignored", not "untracked".
-	dirty=$(tree_git status --porcelain --ignored)
+	# Build products of in-tree harnesses (tools/testing/...) are ignored
+	# by their own .gitignore, which git does not read under Debian's.
+	dirty=$(tree_git status --porcelain --ignored |
+		python3 "$REPO/scripts/build-products.py" "$TREE")
 	if [ -n "$dirty" ]; then
 		echo "$TREE has changes that are not committed (commit, then make export):"
 		printf '%s\n' "$dirty" | head -n 10 | sed 's/^/  /'
