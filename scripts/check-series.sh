@@ -75,10 +75,22 @@ echo "ok   W=1 adds no warning in: $files"
 # checkpatch.pl --strict on every patch, from the tree (its spelling and
 # SPDX checks need it). Debian's python3 first: spdxcheck.py needs its
 # python3-ply and python3-git.
+# FILE_PATH_CHANGES asks whether MAINTAINERS needs updating for a new
+# file; it does not when get_maintainer.pl already maps every file the
+# patch adds to the KHO entry, and the question is then dropped.
+maintained() {
+	local f
+	for f in $(awk '/^diff --git /{f=$4} /^new file mode/{sub(/^b\//, "", f); print f}' "$1"); do
+		(cd "$KHO_TREE" && scripts/get_maintainer.pl --no-git --no-git-fallback \
+			--no-rolestats -f "$f" 2>/dev/null) | grep -q 'kho612@example.org' || return 1
+	done
+}
 bad=0
 for p in "${patches[@]}"; do
+	ignore=()
+	maintained "$REPO/patches/$p" && ignore=(--ignore FILE_PATH_CHANGES)
 	out=$(cd "$KHO_TREE" && PATH=/usr/bin:/bin:$PATH \
-		scripts/checkpatch.pl --strict -q "$REPO/patches/$p" 2>&1) || true
+		scripts/checkpatch.pl --strict -q "${ignore[@]}" "$REPO/patches/$p" 2>&1) || true
 	if [ -n "$out" ]; then
 		echo "FAIL checkpatch.pl --strict: $p"
 		echo "$out" | head -20
