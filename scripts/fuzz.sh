@@ -44,7 +44,7 @@ elapsed=$(($(date +%s) - start))
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
 cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
-echo "fuzz: ${execs:-?} executions in ${elapsed} s (${rate:-?}/s), coverage ${cov:-?} edges, corpus $(ls "$work/corpus" | wc -l) inputs"
+echo "fuzz: ${execs:-?} executions in ${elapsed} s (${rate:-?}/s), coverage ${cov:-?} edges, corpus $(find "$work/corpus" -type f | wc -l) inputs"
 
 found=0
 for a in "$work/artifacts/"*; do
