@@ -53,8 +53,8 @@ demo: deps ## THE DEMO: fetch, apply, build, boot and kexec in QEMU, report
 bench: deps ## early-boot cost per workload (W0-W3): table, CSV, PNG; not a test
 	@$(S)/bench.sh $(if $(OWN),--own) $(if $(OUT),--out $(OUT)) $(WL)
 
-fuzz: tree ## fuzz the incoming checks in userspace (FUZZ_TIME=s, default 60)
-	@$(S)/fuzz.sh --time $(or $(FUZZ_TIME),60) $(if $(FUZZ_RUNS),--runs $(FUZZ_RUNS))
+fuzz: tree ## fuzz the incoming checks in userspace (FUZZ_TIME=s, default 60; or FUZZ_RUNS=n)
+	@$(S)/fuzz.sh --time $(or $(FUZZ_TIME),$(if $(FUZZ_RUNS),0,60)) $(if $(FUZZ_RUNS),--runs $(FUZZ_RUNS))
 
 corpus: build ## remake fuzz/corpus/ from real handovers in QEMU
 	@$(S)/mkcorpus.sh

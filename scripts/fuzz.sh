@@ -3,7 +3,8 @@
 # userspace: tools/testing/kho's libFuzzer target, built with Debian's
 # clang, AddressSanitizer and UBSan, over machine images (RAM, kernel, boot
 # data, FDT, scratch table, tree nodes).
-# Takes: [--time SECONDS] (default 60) [--runs N] [--tree DIR] [--work DIR]
+# Takes: [--time SECONDS] (default 60, 0: no limit) [--runs N] [--tree DIR]
+#        [--work DIR]; with both a time and a count, the first reached ends it.
 # The corpus grows in WORK/corpus ($KHO_CACHE/fuzz) across runs, seeded from
 # fuzz/corpus (real handovers, make corpus) and fuzz/regressions. A crash
 # is copied to fuzz/regressions/ (commit it: make check replays them all)
