@@ -5,7 +5,8 @@
 # (config/kho-debug.config). Each generation asks kmemleak for a scan
 # before it kexecs or powers off. Fails on a failed check, and on any
 # KASAN report, leak, lockdep splat, BUG or WARN in any kernel's log.
-# Uses the tree make check uses ($KHO_WORK/check), a build of its own.
+# Uses a tree and a build of its own ($KHO_WORK/debug), so that it can run
+# while make check runs.
 # KASAN's shadow makes the kernel's own memblock allocations eight times
 # larger, and each scratch area is 200% of them by default, three areas
 # in all: more than the 1 GiB guest has. The run asks for 50% instead,
@@ -16,8 +17,9 @@ set -euo pipefail
 
 "$REPO/scripts/deps.sh"
 "$REPO/scripts/fetch-base.sh" >/dev/null
-export KHO_TREE=$KHO_WORK/check/linux KHO_BUILD=$KHO_WORK/check/debug-build
+export KHO_TREE=$KHO_WORK/debug/linux KHO_BUILD=$KHO_WORK/debug/build
 TREE=$KHO_TREE BUILD=$KHO_BUILD
+rm -rf "$KHO_WORK/check/debug-build"	# where earlier versions built it
 "$REPO/scripts/tree.sh" --force >/dev/null
 out=$LOGS/check-debug
 rm -rf "$out"
