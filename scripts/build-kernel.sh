@@ -53,6 +53,12 @@ if [ "${1:-}" = --check-config ]; then
 	exit
 fi
 
+# One kernel build at a time on this machine (two checkouts, make check and
+# a developer's build, helpers): the others wait here.
+mkdir -p "$KHO_CACHE"
+exec 9>"$KHO_CACHE/build.lock"
+flock 9
+
 sum=$(cat "${frags[@]}" "$TREE/Makefile" | sha256sum | cut -c1-16)
 if [ "$(cat "$BUILD/.kho-config-sum" 2>/dev/null)" != "$sum" ] || [ ! -f "$BUILD/.config" ]; then
 	info "configuring: tinyconfig + ${frags[*]##*/}"

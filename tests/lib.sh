@@ -43,7 +43,11 @@ boot() {
 # KHO test client built in). Sets PEER_SRC, PEER_BUILD, PEER_RELEASE;
 # returns non-zero, with the reason on stdout, when that fails.
 build_peer() {
-	PEER_SRC=$("$REPO/scripts/fetch-base.sh" --peer 2>&1) || { echo "$PEER_SRC"; return 1; }
+	# Progress goes to stderr, the path to stdout: only the path is kept.
+	if ! PEER_SRC=$("$REPO/scripts/fetch-base.sh" --peer 2>"$TLOGS/peer-fetch.log"); then
+		cat "$TLOGS/peer-fetch.log"
+		return 1
+	fi
 	PEER_BUILD=$(dirname "$BUILD")/peer-build
 	if ! KHO_TREE=$PEER_SRC KHO_BUILD=$PEER_BUILD KHO_CONFIG_LENIENT=1 \
 		"$REPO/scripts/build-kernel.sh" "$REPO/config/kho-mlclient.config" \
