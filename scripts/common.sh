@@ -12,12 +12,27 @@ BASE_PKG=linux-source-6.12
 BASE_VERSION=${KHO_BASE_VERSION:-6.12.107-1}
 BASE_SHA256=${KHO_BASE_SHA256:-775b9ef84d7fa7927ccebfec33fbbe9aeb2482ebf9a92c771aafd33fb6e2ee27}
 
-# The mainline peer for interoperability tests: a mainline kernel with KHO,
-# as Debian's trixie-backports ships its source.
-PEER_PKG=linux-source-7.3
-PEER_VERSION=${KHO_PEER_VERSION:-7.3.4-1~bpo13+1}
-PEER_SHA256=${KHO_PEER_SHA256:-703e369ddd4cce971452f5a593ee55df3a5c10c83caf0fa0df039633ed181ee3}
-PEER_SUITE=trixie-backports
+# The mainline peers for interoperability tests: mainline kernels with KHO,
+# as Debian ships their source. PEERS names them; peer_pin NAME sets
+# PEER_PKG, PEER_VERSION, PEER_SHA256 and PEER_SUITE (where apt finds it)
+# for one. Re-pin by changing its line (scripts/fetch-base.sh --peer NAME
+# prints what the registry offers); KHO_PEER_<NAME>_VERSION and
+# KHO_PEER_<NAME>_SHA256 (NAME with _ for ., e.g. KHO_PEER_7_2_VERSION)
+# override them.
+PEERS="7.2 7.3"
+peer_pin() {
+	local v s
+	case $1 in
+	7.2) set -- "$1" sid 7.2.13-1 30a8c5fc63f9028a62e6d7b3f7f43bee67425dbce2a05fceba83f9b87c92083d ;;
+	7.3) set -- "$1" trixie-backports '7.3.4-1~bpo13+1' 703e369ddd4cce971452f5a593ee55df3a5c10c83caf0fa0df039633ed181ee3 ;;
+	*) die "unknown mainline peer '$1' (known: $PEERS)" ;;
+	esac
+	v=KHO_PEER_${1//./_}_VERSION s=KHO_PEER_${1//./_}_SHA256
+	PEER_PKG=linux-source-$1
+	PEER_SUITE=$2
+	PEER_VERSION=${!v:-$3}
+	PEER_SHA256=${!s:-$4}
+}
 
 # Shared cache (download, pristine base repo, ccache): survives checkouts.
 KHO_CACHE=${KHO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kho612}

@@ -1,42 +1,53 @@
 #!/usr/bin/env bash
 # Fetch a pinned kernel source package from Debian without touching the
-# machine's apt setup (private sources, lists and cache), check its sha256
-# and unpack it. By default the base, trixie's linux-source-6.12, which
-# becomes a git repository with one commit; with --peer the mainline kernel
-# used for interoperability tests (trixie-backports), unpacked as it is.
-# Takes: [--peer]. Prints the path of $BASE_GIT, or of the peer's source.
+# machine's apt setup (private sources, lists and cache per suite), check
+# its sha256 and unpack it. By default the base, trixie's
+# linux-source-6.12, which becomes a git repository with one commit; with
+# --peer NAME one of the mainline kernels used for interoperability tests
+# (PEERS in scripts/common.sh: 7.2 from sid, 7.3 from trixie-backports),
+# unpacked as it is under $KHO_CACHE/peer/<version>/src.
+# Takes: [--peer NAME]. Prints the path of $BASE_GIT, or of the peer's source.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 apt_dir=$KHO_CACHE/apt
 
+# apt_private SUITE CMD...: run apt command CMD with a sources list of
+# Debian's SUITE alone (a stable release also gets its -updates and
+# -security suites), with lists and cache of its own under
+# $apt_dir/SUITE, and nothing of the machine's apt state.
 apt_private() {
-	mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
-	cat >"$apt_dir/trixie.sources" <<SRC
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: trixie trixie-updates trixie-backports
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-Types: deb
-URIs: http://deb.debian.org/debian-security
-Suites: trixie-security
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-	"$@" -o Dir::Etc::SourceList="$apt_dir/trixie.sources" \
+	local suite=$1 d=$apt_dir/$1
+	shift
+	mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
+	case $suite in
+	*-* | sid | unstable | experimental)
+		printf '%s\n' "Types: deb" "URIs: http://deb.debian.org/debian" \
+			"Suites: $suite" "Components: main" \
+			"Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" ;;
+	*)
+		printf '%s\n' "Types: deb" "URIs: http://deb.debian.org/debian" \
+			"Suites: $suite $suite-updates" "Components: main" \
+			"Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" "" \
+			"Types: deb" "URIs: http://deb.debian.org/debian-security" \
+			"Suites: $suite-security" "Components: main" \
+			"Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" ;;
+	esac >"$d/debian.sources"
+	"$@" -o Dir::Etc::SourceList="$d/debian.sources" \
 		-o Dir::Etc::SourceParts=/dev/null \
-		-o Dir::State::Lists="$apt_dir/lists" \
-		-o Dir::Cache="$apt_dir/cache" \
+		-o Dir::State::Lists="$d/lists" \
+		-o Dir::Cache="$d/cache" \
 		-o Dir::State::status=/dev/null \
 		-o APT::Architecture=amd64 \
 		-o APT::Sandbox::User=root
 }
 
-# fetch_deb PKG VERSION SHA256 DIR: download the pinned .deb into DIR.
+# fetch_deb PKG VERSION SHA256 SUITE DIR PIN THEN: download the pinned .deb
+# from SUITE into DIR and check it. When SUITE no longer has VERSION, fail
+# with the versions it has, how to re-pin (PIN: what to set) and THEN what
+# to run.
 fetch_deb() {
-	local pkg=$1 version=$2 sha=$3 dir=$4
+	local pkg=$1 version=$2 sha=$3 suite=$4 dir=$5 pin=$6 then=$7
 	local deb=$dir/${pkg}_${version}_all.deb
 
 	mkdir -p "$dir"
@@ -44,22 +55,26 @@ fetch_deb() {
 		echo "$deb"
 		return
 	fi
-	info "fetching $pkg $version into $dir"
-	apt_private apt-get -q update >/dev/null
-	if ! apt_private apt-cache madison "$pkg" 2>/dev/null |
+	info "fetching $pkg $version from $suite into $dir"
+	# (fetch_deb runs in $(...), where set -e does not hold: check each step.)
+	apt_private "$suite" apt-get -q update >/dev/null || die "apt-get update for $suite failed"
+	if ! apt_private "$suite" apt-cache madison "$pkg" 2>/dev/null |
 		awk -F' *[|] *' -v v="$version" '$2 == v { found = 1 } END { exit !found }'; then
+		rmdir "$dir" 2>/dev/null || true
 		{
-			echo "error: $pkg $version is no longer in the trixie registry."
+			echo "error: $pkg $version is no longer in the $suite registry."
 			echo "Versions available now:"
-			apt_private apt-cache madison "$pkg" | sed 's/^/  /'
-			echo "To re-pin: set the version and sha256 in scripts/common.sh"
-			echo "(sha256 from: apt-cache show $pkg=<version> with the same"
-			echo "private options), then refresh patches/ with 'make tree export'."
+			apt_private "$suite" apt-cache madison "$pkg" | sed 's/^/  /'
+			echo "To re-pin: set $pin in scripts/common.sh to one of them"
+			echo "(its sha256: apt-cache show $pkg=<version> with the private"
+			echo "options of scripts/fetch-base.sh, sources $apt_dir/$suite/debian.sources),"
+			echo "then $then."
 		} >&2
 		exit 1
 	fi
 	rm -f "$deb"
-	(cd "$dir" && apt_private apt-get -q download "$pkg=$version" >/dev/null)
+	(cd "$dir" && apt_private "$suite" apt-get -q download "$pkg=$version" >/dev/null) ||
+		die "apt-get download $pkg=$version failed"
 	echo "$sha  $deb" | sha256sum -c --status ||
 		die "$deb: sha256 is $(sha256sum "$deb" | cut -d' ' -f1), pinned $sha"
 	echo "$deb"
@@ -72,25 +87,41 @@ unpack() {
 		tar -xO "./usr/src/$2.tar.xz" | tar -xJ -C "$3" --strip-components=1
 }
 
-if [ "${1:-}" = --peer ]; then
+# fetch_peer NAME: the source of mainline peer NAME, fetched and unpacked
+# once; prints its path.
+fetch_peer() {
+	local dir deb
+	peer_pin "$1"
 	dir=$KHO_CACHE/peer/$PEER_VERSION
 	if [ ! -f "$dir/src/kho-peer-done" ]; then
-		deb=$(fetch_deb "$PEER_PKG" "$PEER_VERSION" "$PEER_SHA256" "$dir")
+		deb=$(fetch_deb "$PEER_PKG" "$PEER_VERSION" "$PEER_SHA256" "$PEER_SUITE" "$dir" \
+			"peer $1's version and sha256 in peer_pin" \
+			"run 'make check T=\"interop mainline\"'")
+		info "unpacking $PEER_PKG $PEER_VERSION into $dir/src"
 		rm -rf "$dir/src"
 		unpack "$deb" "$PEER_PKG" "$dir/src"
 		rm -f "$deb"
 		touch "$dir/src/kho-peer-done"
 	fi
 	echo "$dir/src"
-	exit 0
-fi
+}
+
+case ${1:-} in
+--peer)
+	[ $# -eq 2 ] || die "usage: fetch-base.sh [--peer NAME] (peers: $PEERS)"
+	fetch_peer "$2"
+	exit 0 ;;
+'') ;;
+*) die "usage: fetch-base.sh [--peer NAME] (peers: $PEERS)" ;;
+esac
 
 stamp=$BASE_GIT/kho-base-done
 if [ -f "$stamp" ]; then
 	echo "$BASE_GIT"
 	exit 0
 fi
-deb=$(fetch_deb "$BASE_PKG" "$BASE_VERSION" "$BASE_SHA256" "$BASE_DIR")
+deb=$(fetch_deb "$BASE_PKG" "$BASE_VERSION" "$BASE_SHA256" trixie "$BASE_DIR" \
+	"BASE_VERSION and BASE_SHA256" "refresh patches/ with 'make tree export'")
 
 info "unpacking the base and committing it to $BASE_GIT"
 src=$BASE_DIR/src
