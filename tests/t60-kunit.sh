@@ -12,7 +12,8 @@ if [ ! -f "$TREE/tools/testing/kunit/configs/kho.config" ]; then
 	exit 1
 fi
 
-(cd "$TREE" && python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
+# kunit.py builds a kernel: one build at a time (see build-kernel.sh).
+(cd "$TREE" && flock "$KHO_CACHE/build.lock" python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
 	--kunitconfig=tools/testing/kunit/configs/kho.config \
 	--kernel_args=kho=on --build_dir="$kunit_dir" --jobs="$(nproc)" \
 	--make_options "CC=ccache gcc" --timeout=300) >"$log" 2>&1
