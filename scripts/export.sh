@@ -77,15 +77,24 @@ if [ $check -eq 1 ]; then
 fi
 
 # The cover letter is written by hand down to its shortlog line
-# ("Author (N):"); the subject's patch count, the shortlog and the
-# diffstat below it are regenerated here.
+# ("Author (N):"), apart from its "Patches" section; the subject's patch
+# count, that section (the numbered subjects), the shortlog and the
+# diffstat are regenerated here, so that no number in it can drift. The
+# prose names patches by subject, never by number.
 update_cover() {
 	local cover=$1 n
 	[ -f "$cover" ] || return 0
 	n=$(tree_git rev-list --count base..HEAD)
+	tree_git log --reverse --format=%s base..HEAD |
+		awk '{ printf "%2d  %s\n", NR, $0 }' >"$tmp/list"
 	{
 		sed -e "s/^Subject: \[PATCH 0*\/[0-9]*\]/Subject: [PATCH 00\/$n]/" \
-			-e '/^[^ ].* ([0-9]*):$/,$d' "$cover"
+			-e '/^[^ ].* ([0-9]*):$/,$d' "$cover" |
+			awk -v list="$tmp/list" '
+				/^Patches$/ { print; getline; print; while ((getline l < list) > 0) print l; skip = 1; next }
+				skip && /^$/ { skip = 0 }
+				!skip'
+
 		tree_git shortlog base..HEAD
 		tree_git diff --stat=72 --summary base..HEAD
 		echo
