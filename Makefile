@@ -2,14 +2,15 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help deps fetch tree export export-check build shell check-series check check-debug test demo bench fuzz corpus clean
+.PHONY: help deps fetch tree export export-check rebase build shell check-series check check-debug test demo bench fuzz corpus clean
 
 help: ## list the targets and what each does
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk -F':.*## ' '{ printf "  make %-13s %s\n", $$1, $$2 }'
 	@echo "  Variables: T='word ...' picks tests (check, test); FORCE=1 (tree);"
 	@echo "  RANGE='FIRST LAST' picks patches (check-series); WL='W1 W2' picks"
-	@echo "  workloads, OUT=DIR the output, OWN=1 your own tree (bench)."
+	@echo "  workloads, OUT=DIR the output, OWN=1 your own tree (bench);"
+	@echo "  BASE=<version>|newest, CONTINUE=1, FORCE=1 (rebase)."
 
 deps: ## install the Debian packages everything needs (only the missing ones)
 	@$(S)/deps.sh
@@ -25,6 +26,9 @@ export: ## write the tree's commits back to patches/ (deterministic)
 
 export-check: ## fail, saying what, if the tree holds work patches/ lacks
 	@$(S)/export.sh --check
+
+rebase: deps ## move the base pin to another 6.12 (BASE=<version>|newest): apply patches/, re-pin
+	@$(S)/rebase.sh $(if $(CONTINUE),--continue) $(if $(FORCE),--force) $(BASE)
 
 build: tree ## build your kernel tree (config/kho.config, ccache, out of tree)
 	@$(S)/build-kernel.sh

@@ -5,8 +5,10 @@
 # shellcheck disable=SC2034  # the variables here are used by the scripts that source this
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-# The pinned base: Debian trixie's linux-source-6.12. Re-pin by changing these
-# three lines (scripts/fetch-base.sh prints what the registry offers); the
+# The pinned base: Debian trixie's linux-source-6.12. Re-pin with
+# 'make rebase BASE=<version>' (scripts/rebase.sh: applies the series to it,
+# then rewrites the two lines below; scripts/fetch-base.sh --registry gives
+# the newest version the registry has and its sha256); the
 # KHO_BASE_VERSION and KHO_BASE_SHA256 environment variables override them.
 BASE_PKG=linux-source-6.12
 BASE_VERSION=${KHO_BASE_VERSION:-6.12.107-1}

@@ -5,8 +5,12 @@
 # linux-source-6.12, which becomes a git repository with one commit; with
 # --peer NAME one of the mainline kernels used for interoperability tests
 # (PEERS in scripts/common.sh: 7.2 from sid, 7.3 from trixie-backports),
-# unpacked as it is under $KHO_CACHE/peer/<version>/src.
-# Takes: [--peer NAME]. Prints the path of $BASE_GIT, or of the peer's source.
+# unpacked as it is under $KHO_CACHE/peer/<version>/src. With --registry
+# it fetches nothing: it asks the registry (trixie, trixie-updates,
+# trixie-security) for linux-source-6.12 VERSION, or the newest it has.
+# Takes: [--peer NAME | --registry [VERSION]]. Prints the path of $BASE_GIT,
+# or of the peer's source; with --registry "VERSION SHA256" (the sha256 from
+# the registry's signed index; the download is checked against it).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -15,7 +19,8 @@ apt_dir=$KHO_CACHE/apt
 # apt_private SUITE CMD...: run apt command CMD with a sources list of
 # Debian's SUITE alone (a stable release also gets its -updates and
 # -security suites), with lists and cache of its own under
-# $apt_dir/SUITE, and nothing of the machine's apt state.
+# $apt_dir/SUITE, and nothing of the machine's apt state. One apt command
+# per suite at a time: apt-get update fails when another holds the lists.
 apt_private() {
 	local suite=$1 d=$apt_dir/$1
 	shift
@@ -33,7 +38,7 @@ apt_private() {
 			"Suites: $suite-security" "Components: main" \
 			"Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" ;;
 	esac >"$d/debian.sources"
-	"$@" -o Dir::Etc::SourceList="$d/debian.sources" \
+	flock "$d.lock" "$@" -o Dir::Etc::SourceList="$d/debian.sources" \
 		-o Dir::Etc::SourceParts=/dev/null \
 		-o Dir::State::Lists="$d/lists" \
 		-o Dir::Cache="$d/cache" \
@@ -106,22 +111,66 @@ fetch_peer() {
 	echo "$dir/src"
 }
 
+# registry [VERSION]: print "VERSION SHA256" of $BASE_PKG VERSION as the
+# trixie registry has it now (trixie, -updates, -security), or of the
+# newest version it has. Fails when the registry cannot be reached: stale
+# lists would give a stale answer.
+registry() {
+	local want=${1:-} out versions v best='' sha
+	# Error-Mode=any: apt-get update otherwise exits 0 when a fetch fails
+	# and keeps the old lists.
+	if ! out=$(apt_private trixie apt-get -q -o APT::Update::Error-Mode=any update 2>&1); then
+		die "cannot reach Debian's package registry (apt-get update of trixie," \
+			"trixie-updates and trixie-security failed):"$'\n'"$(grep '^E:' <<<"$out" | head -n 5)"
+	fi
+	versions=$(apt_private trixie apt-cache madison "$BASE_PKG" |
+		awk -F' *[|] *' '{ print $2 }' | sort -u)
+	[ -n "$versions" ] || die "the trixie registry has no $BASE_PKG at all"
+	if [ -n "$want" ]; then
+		grep -qxF -- "$want" <<<"$versions" ||
+			die "$BASE_PKG $want is not in the trixie registry; it has: ${versions//$'\n'/ }"
+		best=$want
+	else
+		for v in $versions; do
+			if [ -z "$best" ] || dpkg --compare-versions "$v" gt "$best"; then best=$v; fi
+		done
+	fi
+	# The same version can be in two suites (trixie and trixie-security):
+	# one file, one sha256.
+	sha=$(apt_private trixie apt-cache show "$BASE_PKG=$best" |
+		awk '$1 == "SHA256:" { print $2 }' | sort -u)
+	[[ $sha =~ ^[0-9a-f]{64}$ ]] ||
+		die "the registry gives no single sha256 for $BASE_PKG $best: '${sha//$'\n'/ }'"
+	echo "$best $sha"
+}
+
+usage="usage: fetch-base.sh [--peer NAME | --registry [VERSION]] (peers: $PEERS)"
 case ${1:-} in
 --peer)
-	[ $# -eq 2 ] || die "usage: fetch-base.sh [--peer NAME] (peers: $PEERS)"
+	[ $# -eq 2 ] || die "$usage"
 	fetch_peer "$2"
 	exit 0 ;;
+--registry)
+	[ $# -le 2 ] || die "$usage"
+	registry "${2:-}"
+	exit 0 ;;
 '') ;;
-*) die "usage: fetch-base.sh [--peer NAME] (peers: $PEERS)" ;;
+*) die "$usage" ;;
 esac
 
+# One import of a version at a time (make check in two checkouts, its
+# newest-6.12 check and make rebase may want the same one).
+mkdir -p "$KHO_CACHE/base"
+exec 8>"$BASE_DIR.lock"
+flock 8
 stamp=$BASE_GIT/kho-base-done
 if [ -f "$stamp" ]; then
 	echo "$BASE_GIT"
 	exit 0
 fi
 deb=$(fetch_deb "$BASE_PKG" "$BASE_VERSION" "$BASE_SHA256" trixie "$BASE_DIR" \
-	"BASE_VERSION and BASE_SHA256" "refresh patches/ with 'make tree export'")
+	"BASE_VERSION and BASE_SHA256" \
+	"refresh patches/ with 'make tree FORCE=1 && make export' ('make rebase BASE=<version>' re-pins for you and says what to run)")
 
 info "unpacking the base and committing it to $BASE_GIT"
 src=$BASE_DIR/src
