@@ -19,6 +19,16 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
+# next_steps: what to run once the series sits on the new pin in $dir.
+next_steps() {
+	cat <<EOF
+  KHO_TREE=$dir make export
+  make tree FORCE=1       # discards your tree's unexported work: make export-check first
+  make check
+  git add patches scripts/common.sh && git commit
+EOF
+}
+
 mode='rebase' force=0 want=''
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -121,14 +131,11 @@ if [ $mode = continue ]; then
 	info "$dir: $n commits on $BASE_PKG $tver (patches/series has ${#series[@]})"
 	set_pin "$tver" "$tsha"
 	g "$dir" config --unset kho.stopped || true
-	cat >&2 <<EOF
-The pin is now $tver. Write the rebased series to patches/ from that tree,
-then rebuild your own tree from it and test:
-  KHO_TREE=$dir make export
-  make tree FORCE=1       # discards your tree's unexported work: make export-check first
-  make check
-  git add patches scripts/common.sh && git commit
-EOF
+	{
+		echo "The pin is now $tver. Write the rebased series to patches/ from that tree,"
+		echo "then rebuild your own tree from it and test:"
+		next_steps
+	} >&2
 	exit 0
 fi
 
@@ -220,15 +227,12 @@ commit:
 (make tree FORCE=1 discards your tree's unexported work: make export-check first.)
 EOF
 	else
-		cat >&2 <<EOF
-These needed a 3-way merge (plain git am, as make tree applies, stops at them):
-  ${merged//$'\n'/$'\n'  }
-So write patches/ from the rebased tree, rebuild your own tree, test, commit:
-  KHO_TREE=$dir make export
-  make tree FORCE=1       # discards your tree's unexported work: make export-check first
-  make check
-  git add patches scripts/common.sh && git commit
-EOF
+		{
+			echo "These needed a 3-way merge (plain git am, as make tree applies, stops at them):"
+			echo "  ${merged//$'\n'/$'\n'  }"
+			echo "So write patches/ from the rebased tree, rebuild your own tree, test, commit:"
+			next_steps
+		} >&2
 	fi
 	exit 0
 fi
