@@ -10,7 +10,25 @@
 GEN=$(sed -n 's/.*\bkgen=\([0-9]*\).*/\1/p' /proc/cmdline)
 GEN=${GEN:-1}
 
-say() { echo "HARNESS: $*" >/dev/console; }
+# A line goes to the console as a printk record through /dev/kmsg, so that
+# a kernel message printed at the same moment cannot cut it in two (it can
+# cut a plain write to /dev/console: the kernel writes to the UART between
+# the chunks the tty sends). Level 0 ("<0>"), so that it shows whatever the
+# console log level (the dump scenario sets it to 1). /dev/kmsg takes a
+# record of at most 1024 bytes in one write and rate-limits writers unless
+# kernel.printk_devkmsg is "on"; a longer line, or a kernel that refuses,
+# goes to /dev/console.
+if [ -w /dev/kmsg ] && echo on 2>/dev/null >/proc/sys/kernel/printk_devkmsg; then
+	say() {
+		_line="HARNESS: $*"
+		if [ ${#_line} -lt 960 ] && echo "<0>$_line" 2>/dev/null >/dev/kmsg; then
+			return 0
+		fi
+		echo "$_line" >/dev/console
+	}
+else
+	say() { echo "HARNESS: $*" >/dev/console; }
+fi
 
 tap_ok() { say "ok - gen$GEN: $*"; }
 tap_fail() { say "not ok - gen$GEN: $*"; }

@@ -29,15 +29,27 @@ for ((i = 0; i < last; i++)); do
 	for mode in on off; do
 		frag=()
 		[ $mode = off ] && frag=("$REPO/config/kho-off.config")
+		# x86 enables KHO only once its boot handoff is in: build the
+		# generic patches before that with the architecture's switch
+		# added by hand, so that their code is compiled and linked
+		# from the first patch on.
+		arch=""
+		if [ $mode = on ] && ! grep -q '^config ARCH_SUPPORTS_KEXEC_HANDOVER' \
+			"$KHO_TREE/arch/x86/Kconfig"; then
+			printf '\nconfig ARCH_SUPPORTS_KEXEC_HANDOVER\n\tdef_bool X86_64\n' \
+				>>"$KHO_TREE/arch/x86/Kconfig"
+			arch=", x86 switch added for the build"
+		fi
 		t0=$(date +%s)
 		if KHO_BUILD=$series/build-$mode "$REPO/scripts/build-kernel.sh" "${frag[@]}" \
 			>"$series/build-$mode.log" 2>&1; then
-			echo "ok   $((i + 1))/${#patches[@]} KHO=$mode $p ($(($(date +%s) - t0)) s)"
+			echo "ok   $((i + 1))/${#patches[@]} KHO=$mode $p ($(($(date +%s) - t0)) s$arch)"
 		else
-			echo "FAIL $((i + 1))/${#patches[@]} KHO=$mode $p"
+			echo "FAIL $((i + 1))/${#patches[@]} KHO=$mode $p$arch"
 			grep -E 'error|warning' "$series/build-$mode.log" | head -20
 			exit 1
 		fi
+		[ -z "$arch" ] || tree_git checkout -q -- arch/x86/Kconfig
 	done
 done
 
