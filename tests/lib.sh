@@ -69,34 +69,6 @@ build_peer() {
 	PEER_RELEASE=$(cat "$PEER_BUILD/include/config/kernel.release")
 }
 
-# build_mlclient: build our kernel with mainline's own KHO test client
-# (the peer's lib/test_kho.c, unchanged) built in place of ours. The tree is
-# a hard-linked copy of ours, so it costs seconds and keeps the mtimes make
-# and ccache go by. Needs build_peer first. Sets ML_BUILD and ML_BZIMAGE;
-# returns
-# non-zero, with the reason on stdout, when that fails.
-build_mlclient() {
-	local root f
-	root=$(dirname "$BUILD")/mlclient
-	rm -rf "$root/linux"
-	mkdir -p "$root/linux"
-	for f in "$TREE"/* "$TREE"/.[!.]*; do
-		[ "${f##*/}" = .git ] || cp -al "$f" "$root/linux/"
-	done
-	# A new file, not a write through the hard link into our tree.
-	rm "$root/linux/lib/test_kho.c"
-	cp -p "$PEER_SRC/lib/test_kho.c" "$root/linux/lib/test_kho.c"
-	if ! KHO_TREE=$root/linux KHO_BUILD=$root/build \
-		"$REPO/scripts/build-kernel.sh" "$REPO/config/kho-mlclient.config" \
-		>"$TLOGS/mlclient-build.log" 2>&1; then
-		tail -n 20 "$TLOGS/mlclient-build.log"
-		return 1
-	fi
-	ML_BUILD=$root/build
-	# shellcheck disable=SC2034  # for the test scripts
-	ML_BZIMAGE=$ML_BUILD/arch/x86/boot/bzImage
-}
-
 # gen_log N: the part of $LOG that generation N's kernel printed.
 gen_log() { log_generation "$LOG" "$1"; }
 
