@@ -5,6 +5,7 @@
 #                       with this kernel's command line plus ARGS
 #   drop_param NAME     leave NAME=... out of the next generation's cmdline
 #   kexec_kernel PATH   kexec into PATH instead of /boot/bzImage
+#   load_next           load generation GEN+1 now, for a program that reboots
 #   tap_ok/tap_fail     report a guest-side check ("HARNESS: ok|not ok - ...")
 
 GEN=$(sed -n 's/.*\bkgen=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -46,7 +47,10 @@ pack_initramfs() {
 		cpio -o -H newc 2>/dev/null) >"$1"
 }
 
-do_kexec() {
+# Load generation GEN+1 (kexec -s -l) as request_kexec, drop_param and
+# kexec_kernel asked; for scenarios whose own program reboots into it
+# (a live update keeps its sessions open until reboot(LINUX_REBOOT_CMD_KEXEC)).
+load_next() {
 	next=$((GEN + 1))
 	cmdline=""
 	for p in $(cat /proc/cmdline); do
@@ -55,7 +59,7 @@ do_kexec() {
 		grep -qx "$name" /run/kexec-drop 2>/dev/null && continue
 		cmdline="$cmdline $p"
 	done
-	cmdline="${cmdline# } kgen=$next $(cat /run/kexec-append)"
+	cmdline="${cmdline# } kgen=$next $(cat /run/kexec-append 2>/dev/null)"
 	pack_initramfs /tmp/next.cpio || { say "gen=$GEN pack-initramfs-failed"; return 1; }
 	kernel=$(cat /run/kexec-kernel 2>/dev/null || echo /boot/bzImage)
 	say "gen=$GEN kexec-load kernel=$kernel next-cmdline=$cmdline"
@@ -63,6 +67,10 @@ do_kexec() {
 		say "gen=$GEN kexec-load-failed"
 		return 1
 	fi
+}
+
+do_kexec() {
+	load_next || return 1
 	say "gen=$GEN kexec-exec"
 	kexec -e -x
 	say "gen=$GEN kexec-exec-returned"

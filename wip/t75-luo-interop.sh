@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Live update between our kernel and each mainline peer, both ways: the
+# selftest's luo_test preserves memfds (sizes, a sparse file, a position, a
+# file written through a mapping, each seal, MFD_NOEXEC_SEAL, THP) in
+# gen1, the next kernel checks and preserves them again, the third checks
+# them: ours -> peer -> ours and peer -> ours -> peer (the peers built
+# with LIVEUPDATE and LIVEUPDATE_MEMFD from the same config fragments).
+# Proves the uAPI and the luo-v5/memfd-v2 wire format both ways.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+prog=$TLOGS/luo_test
+inc=$TLOGS/luo-include
+mkdir -p "$inc/linux"
+cp "$TREE/include/uapi/linux/liveupdate.h" "$inc/linux/"
+if ! gcc -static -O2 -Wall -Wextra -Werror -I "$inc" -o "$prog" \
+	"$TREE/tools/testing/selftests/liveupdate/luo_test.c" >"$TLOGS/luo_test.build" 2>&1; then
+	not_ok "live update interop: luo_test builds" "$(cat "$TLOGS/luo_test.build")"
+	exit 1
+fi
+release=$(cat "$BUILD/include/config/kernel.release")
+cp "$BZIMAGE" "$TLOGS/ours-bzImage"
+
+for peer in $PEERS; do
+	if ! build_peer "$peer" >"$TLOGS/peer-$peer.err"; then
+		not_ok "live update interop: mainline $peer builds" "$(cat "$TLOGS/peer-$peer.err")"
+		continue
+	fi
+	grep -qx CONFIG_LIVEUPDATE_MEMFD=y "$PEER_BUILD/.config" || {
+		not_ok "live update interop: mainline $peer has LIVEUPDATE_MEMFD"
+		continue
+	}
+	cp "$PEER_BUILD/arch/x86/boot/bzImage" "$TLOGS/peer-$peer-bzImage"
+	for order in 2 13; do
+		if [ $order = 2 ]; then
+			first=$TLOGS/ours-bzImage who="ours -> $peer -> ours"
+			rels=("$release" "$PEER_RELEASE" "$release")
+		else
+			first=$TLOGS/peer-$peer-bzImage who="$peer -> ours -> $peer"
+			rels=("$PEER_RELEASE" "$release" "$PEER_RELEASE")
+		fi
+		name=luox-$peer-$order
+		LOG=$TLOGS/$name.log
+		QEMU_RC=0
+		mkdir -p "$TLOGS/$name.payload"
+		cp "$TLOGS/peer-$peer-bzImage" "$TLOGS/$name.payload/peer-bzImage"
+		cp "$TLOGS/ours-bzImage" "$TLOGS/$name.payload/ours-bzImage"
+		cp "$prog" "$TLOGS/$name.payload/luo_test"
+		"$REPO/scripts/mkinitramfs.sh" "$TLOGS/$name.cpio" "$first" \
+			"$REPO/tests/scenarios/luo-interop" "$TLOGS/$name.payload"/*
+		"$REPO/scripts/qemu-run.sh" --kernel "$first" --initrd "$TLOGS/$name.cpio" \
+			--log "$LOG" --mem 2048 --timeout 300 \
+			--append "kho=on liveupdate=on luox_peer_gen=$order" \
+			2>"$TLOGS/$name.err" || QEMU_RC=$?
+		problem=$(gens_problem 3)
+		for g in 1 2 3; do
+			rel=$(gen_log $g | sed -n 's/.*Linux version \([^ ]*\).*/\1/p' | head -1)
+			[ -n "$problem" ] || [ "$rel" = "${rels[$((g - 1))]}" ] ||
+				problem="gen$g runs '$rel', not ${rels[$((g - 1))]}"
+		done
+		check "live update $who: three kernels boot in turn" "$problem"
+		while IFS= read -r line; do
+			case $line in
+			"ok - "*) ok "live update $who: ${line#ok - }" ;;
+			"not ok - "*) not_ok "live update $who: ${line#not ok - }" ;;
+			esac
+		done < <(grep -ao 'LUO_T: \(not \)\?ok - .*' "$LOG" | sed 's/^LUO_T: //')
+		check "live update $who: every stage ran to its end" \
+			"$(gen_log 1 | grep -aq 'LUO_T: kexec passed=[0-9]* failed=0' &&
+				gen_log 2 | grep -aq 'LUO_T: kexec passed=[0-9]* failed=0' &&
+				gen_log 3 | grep -aq 'LUO_T: done passed=[0-9]* failed=0' ||
+				grep -a 'LUO_T: \(kexec\|done\)\|LUO:' "$LOG" | head -6)"
+		check "live update $who: no WARN, BUG or Oops" \
+			"$(grep -aE 'WARNING:|BUG:|Oops|Kernel panic' "$LOG" | head -3)"
+	done
+done
