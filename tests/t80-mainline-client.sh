@@ -22,15 +22,17 @@ mod=$TLOGS/mainline-client
 rm -rf "$mod"
 mkdir -p "$mod"
 cp "$PEER_SRC/lib/test_kho.c" "$mod/mainline_test_kho.c"
+# The kernel's own libfdt wrappers (lib/fdt*.c), which include
+# ../scripts/dtc/libfdt/*.c: found through -I lib.
 fdt_objs=""
 for f in fdt fdt_ro fdt_rw fdt_sw fdt_wip fdt_strerror; do
-	printf '#include <linux/libfdt_env.h>\n#include "%s.c"\n' "$f" >"$mod/lib$f.c"
-	fdt_objs="$fdt_objs lib$f.o"
+	cp "$TREE/lib/$f.c" "$mod/"
+	fdt_objs="$fdt_objs $f.o"
 done
 cat >"$mod/Kbuild" <<EOK
 obj-m := test_kho.o
 test_kho-y := mainline_test_kho.o $fdt_objs
-ccflags-y := -I\$(srctree)/scripts/dtc/libfdt
+ccflags-y := -I\$(srctree)/lib -I\$(srctree)/scripts/dtc/libfdt
 EOK
 make -C "$TREE" O="$BUILD" ARCH=x86_64 CC="ccache gcc" M="$mod" W=1 modules \
 	>"$TLOGS/mainline-client-build.log" 2>&1
