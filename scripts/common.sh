@@ -11,8 +11,8 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # the newest version the registry has and its sha256); the
 # KHO_BASE_VERSION and KHO_BASE_SHA256 environment variables override them.
 BASE_PKG=linux-source-6.12
-BASE_VERSION=${KHO_BASE_VERSION:-6.12.107-1}
-BASE_SHA256=${KHO_BASE_SHA256:-775b9ef84d7fa7927ccebfec33fbbe9aeb2482ebf9a92c771aafd33fb6e2ee27}
+BASE_VERSION=${KHO_BASE_VERSION:-6.12.118-1}
+BASE_SHA256=${KHO_BASE_SHA256:-b75bb2e78a5c7762254e2af7685085c788a67eb342cb4092ad2a05eaf9fc33b7}
 
 # The mainline peers for interoperability tests: mainline kernels with KHO,
 # as Debian ships their source. PEERS names them; peer_pin NAME sets

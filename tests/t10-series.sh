@@ -13,8 +13,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 npatches=$(grep -cv '^\(#\|$\)' "$REPO/patches/series" || true)
 
-# A patch whose context is not in the base must stop the tree, named.
-cp -r "$REPO/patches" "$tmp/bad"
+# A patch whose context is not in the base must stop the tree, named (a
+# series of that patch alone: the real ones are applied next).
+mkdir -p "$tmp/bad"
 cat >"$tmp/bad/9999-broken.patch" <<'PATCH'
 From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
 From: Test <test@localhost>
@@ -34,7 +35,7 @@ diff --git a/Makefile b/Makefile
 +VERSION = 7
  PATCHLEVEL = 12
 PATCH
-echo 9999-broken.patch >>"$tmp/bad/series"
+echo 9999-broken.patch >"$tmp/bad/series"
 if out=$(tree_sh --force --patches "$tmp/bad" 2>&1); then
 	not_ok "a patch that does not apply stops the tree" "tree.sh succeeded"
 elif ! grep -q "patch 9999-broken.patch does not apply" <<<"$out"; then
