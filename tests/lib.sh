@@ -23,6 +23,24 @@ check() {
 	if [ -z "$2" ]; then ok "$1"; else not_ok "$1" "$2"; fi
 }
 
+# build_luo_test: build the live update selftest's luo_test, static, with
+# -Werror, against the tree's uAPI header as userspace gets it (besides it
+# only <linux/ioctl.h> and <linux/types.h>, from the C library's kernel
+# headers), as $LUO_TEST. On failure prints the compiler's output and
+# returns non-zero.
+LUO_TEST=$TLOGS/luo_test
+build_luo_test() {
+	local inc=$TLOGS/luo-include
+	mkdir -p "$inc/linux"
+	if ! cp "$TREE/include/uapi/linux/liveupdate.h" "$inc/linux/" ||
+		! gcc -static -O2 -Wall -Wextra -Werror -I "$inc" -o "$LUO_TEST" \
+			"$TREE/tools/testing/selftests/liveupdate/luo_test.c" \
+			>"$TLOGS/luo_test.build" 2>&1; then
+		cat "$TLOGS/luo_test.build"
+		return 1
+	fi
+}
+
 # boot NAME SCENARIO [qemu-run.sh args...]: pack an initramfs with
 # tests/scenarios/SCENARIO and boot it. Sets LOG (serial log) and QEMU_RC.
 boot() {

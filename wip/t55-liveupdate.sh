@@ -7,25 +7,21 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 dir=$TREE/tools/testing/selftests/liveupdate
-prog=$TLOGS/luo_test
-inc=$TLOGS/luo-include
 if [ ! -x "$dir/vmtest.sh" ] || [ ! -f "$BZIMAGE" ]; then
 	not_ok "live update selftest: vmtest.sh and the kernel exist" \
 		"missing: $(ls "$dir/vmtest.sh" "$BZIMAGE" 2>&1 >/dev/null)"
 	exit 1
 fi
-# The uAPI header as userspace gets it: only <linux/ioctl.h> and
-# <linux/types.h> besides, which the C library's kernel headers have.
-mkdir -p "$inc/linux"
-cp "$TREE/include/uapi/linux/liveupdate.h" "$inc/linux/"
-if ! gcc -static -O2 -Wall -Wextra -Werror -I "$inc" -o "$prog" "$dir/luo_test.c" \
-	>"$TLOGS/luo_test.build" 2>&1; then
-	not_ok "live update selftest: luo_test builds with no warning" "$(cat "$TLOGS/luo_test.build")"
+if ! out=$(build_luo_test); then
+	not_ok "live update selftest: luo_test builds with no warning" "$out"
+	exit 1
+fi
+ok "live update selftest: luo_test builds with no warning" "$(cat "$TLOGS/luo_test.build")"
 	exit 1
 fi
 ok "live update selftest: luo_test builds with no warning"
 
-"$dir/vmtest.sh" -k "$BZIMAGE" -p "$prog" -o "$TLOGS/luo" >"$TLOGS/luo.tap" 2>&1
+"$dir/vmtest.sh" -k "$BZIMAGE" -p "$LUO_TEST" -o "$TLOGS/luo" >"$TLOGS/luo.tap" 2>&1
 rc=$?
 sed -n -e 's/^ok [0-9]* /ok - live update selftest: /p' \
 	-e 's/^not ok [0-9]* /not ok - live update selftest: /p' -e 's/^# /# /p' "$TLOGS/luo.tap"

@@ -9,13 +9,8 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-prog=$TLOGS/luo_test
-inc=$TLOGS/luo-include
-mkdir -p "$inc/linux"
-cp "$TREE/include/uapi/linux/liveupdate.h" "$inc/linux/"
-if ! gcc -static -O2 -Wall -Wextra -Werror -I "$inc" -o "$prog" \
-	"$TREE/tools/testing/selftests/liveupdate/luo_test.c" >"$TLOGS/luo_test.build" 2>&1; then
-	not_ok "live update interop: luo_test builds" "$(cat "$TLOGS/luo_test.build")"
+if ! out=$(build_luo_test); then
+	not_ok "live update interop: luo_test builds" "$out"
 	exit 1
 fi
 release=$(cat "$BUILD/include/config/kernel.release")
@@ -45,7 +40,7 @@ for peer in $PEERS; do
 		mkdir -p "$TLOGS/$name.payload"
 		cp "$TLOGS/peer-$peer-bzImage" "$TLOGS/$name.payload/peer-bzImage"
 		cp "$TLOGS/ours-bzImage" "$TLOGS/$name.payload/ours-bzImage"
-		cp "$prog" "$TLOGS/$name.payload/luo_test"
+		cp "$LUO_TEST" "$TLOGS/$name.payload/luo_test"
 		"$REPO/scripts/mkinitramfs.sh" "$TLOGS/$name.cpio" "$first" \
 			"$REPO/tests/scenarios/luo-interop" "$TLOGS/$name.payload"/*
 		"$REPO/scripts/qemu-run.sh" --kernel "$first" --initrd "$TLOGS/$name.cpio" \
