@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help deps fetch tree export export-check rebase build shell check-series check check-debug test demo bench fuzz corpus clean
+.PHONY: help deps fetch tree export export-check rebase build shell check-series check check-debug test demo demo-lu bench fuzz corpus clean
 
 help: ## list the targets and what each does
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -53,6 +53,9 @@ test: deps ## run tests (T=...) against your own tree and build, not patches/
 
 demo: deps ## THE DEMO: fetch, apply, build, boot and kexec in QEMU, report
 	@$(S)/demo.sh
+
+demo-lu: deps ## live update demo: a service's 1 GiB table in memfds across kexec (MIB=n, OWN=1)
+	@$(S)/demo-lu.sh $(if $(OWN),--own) $(MIB)
 
 bench: deps ## early-boot cost per workload (W0-W3): table, CSV, PNG; not a test
 	@$(S)/bench.sh $(if $(OWN),--own) $(if $(OUT),--out $(OUT)) $(WL)
