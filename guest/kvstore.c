@@ -31,6 +31,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/reboot.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,8 +74,11 @@ static void say(const char *fmt, ...)
 	if (n > (int)sizeof(buf) - 2)
 		n = sizeof(buf) - 2;
 	buf[n++] = '\n';
-	/* The kernel log keeps our lines whole among its own. */
-	if (kmsg < 0 || write(kmsg, buf, n) != n)
+	/*
+	 * The kernel log keeps our lines whole among its own; level 0, so
+	 * that the console shows them whatever its log level.
+	 */
+	if (kmsg < 0 || dprintf(kmsg, "<0>%.*s", n, buf) != n + 3)
 		fwrite(buf, 1, n, stderr);
 }
 
@@ -180,13 +184,6 @@ static int start(unsigned long mib)
 		for (i = 0; i < per; i++)
 			fill_slot(&parts[p][i], p * per + i, 0, m->seed);
 	}
-	/* Serve some writes before the update: they must survive it too. */
-	for (i = 0; i < NR_PARTS * per; i += m->stride) {
-		fill_slot(&parts[i / per][i % per], i, 1, m->seed);
-		m->updated++;
-	}
-	for (p = 0; p < NR_PARTS; p++)
-		munmap(parts[p], m->part_bytes);
 	t_fill = now_us() - t0;
 
 	strcpy((char *)cs.name, SESSION);
@@ -204,6 +201,14 @@ static int start(unsigned long mib)
 		}
 	}
 	t_pres = now_us() - t0;
+	/*
+	 * Serve on after PRESERVE_FD, as a service does until the reboot:
+	 * these writes must reach the next kernel too.
+	 */
+	for (i = 0; i < NR_PARTS * per; i += m->stride) {
+		fill_slot(&parts[i / per][i % per], i, 1, m->seed);
+		m->updated++;
+	}
 	say("KV: table %lu MiB in %d memfds, %" PRIu64 " slots, %" PRIu64 " updated, seed %016" PRIx64,
 	    mib, NR_PARTS, NR_PARTS * per, m->updated, m->seed);
 	say("KV: fill %" PRIu64 " us, preserve %" PRIu64 " us (%d PRESERVE_FD)",
@@ -221,8 +226,10 @@ static int resume(void)
 	struct liveupdate_ioctl_retrieve_session rs = { .size = sizeof(rs) };
 	struct liveupdate_session_retrieve_fd rf = { .size = sizeof(rf) };
 	struct liveupdate_session_finish fin = { .size = sizeof(fin) };
-	uint64_t t0, t_ret, t_check, t_fin, i, per, bad = 0, key;
+	uint64_t t0, t_ret, t_check, t_fin, i, per, total, bad = 0, key;
 	struct slot *parts[NR_PARTS];
+	struct stat st;
+	int first_ok;
 	int lu, fds[NR_PARTS + 1], p;
 	struct meta *m;
 
@@ -251,27 +258,39 @@ static int resume(void)
 		say("KV: error: the table's header is not there");
 		return 1;
 	}
+	/* The header came through the handover too: check it before use. */
 	per = m->part_bytes / sizeof(struct slot);
-	for (p = 0; p < NR_PARTS; p++)
-		if (!(parts[p] = map(fds[p], m->part_bytes))) {
+	total = NR_PARTS * per;
+	if (!per || m->part_bytes % sizeof(struct slot) || !m->stride ||
+	    m->updated > total / m->stride + 1) {
+		say("KV: error: the table's header is not sound");
+		return 1;
+	}
+	for (p = 0; p < NR_PARTS; p++) {
+		if (fstat(fds[p], &st) || (uint64_t)st.st_size != m->part_bytes) {
+			say("KV: error: memfd %d is not %" PRIu64 " bytes", p, m->part_bytes);
+			return 1;
+		}
+		parts[p] = map(fds[p], m->part_bytes);
+		if (!parts[p]) {
 			fail("map a retrieved memfd");
 			return 1;
 		}
+	}
 	/* The first answer, from the memory the previous kernel filled. */
 	key = m->stride * (m->updated / 2);
-	if (!slot_ok(&parts[key / per][key % per], key, version_of(m, key), m->seed))
-		bad++;
+	first_ok = slot_ok(&parts[key / per][key % per], key, version_of(m, key), m->seed);
 	say("KV: answering: key %" PRIu64 " %s, %" PRIu64 " us after open",
-	    key, bad ? "WRONG" : "ok", now_us() - t0);
+	    key, first_ok ? "ok" : "WRONG", now_us() - t0);
 
 	t0 = now_us();
-	for (i = 0; i < NR_PARTS * per; i++)
+	for (i = 0; i < total; i++)
 		if (!slot_ok(&parts[i / per][i % per], i, version_of(m, i), m->seed) &&
 		    bad++ < 5)
 			say("KV: slot %" PRIu64 " differs", i);
 	t_check = now_us() - t0;
 	/* Serve on: more writes, into the same memory. */
-	for (i = 1; i < NR_PARTS * per; i += m->stride)
+	for (i = 1; i < total; i += m->stride)
 		fill_slot(&parts[i / per][i % per], i, 2, m->seed);
 	m->generation++;
 
@@ -284,8 +303,8 @@ static int resume(void)
 	say("KV: retrieve %" PRIu64 " us (session and %d RETRIEVE_FD), check %" PRIu64 " us, finish %" PRIu64 " us",
 	    t_ret, NR_PARTS + 1, t_check, t_fin);
 	say("KV: checked %" PRIu64 " slots (%" PRIu64 " bytes), %" PRIu64 " differ",
-	    NR_PARTS * per, NR_PARTS * per * sizeof(struct slot), bad);
-	return bad ? 1 : 0;
+	    total, total * sizeof(struct slot), bad);
+	return bad || !first_ok ? 1 : 0;
 }
 
 int main(int argc, char **argv)
