@@ -7,14 +7,17 @@
 # of each step; the blackout is measured on the host's clock, from the
 # line the service prints before reboot() to its first answer in the next
 # kernel. Uses the tree and build of 'make check' ($KHO_WORK/check), or,
-# with --own, yours. Takes: [--own] [MIB]. Exits non-zero on any failure.
+# with --own, yours. Takes: [--own] [--config FRAGMENT]... (more config
+# fragments for the build, such as wip/luo.config) [MIB]. Exits non-zero
+# on any failure.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-own=0 mib=1024
+own=0 mib=1024 frags=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--own) own=1 ;;
+	--config) frags+=("$(realpath "$2")"); shift ;;
 	[0-9]*) mib=$1 ;;
 	*) die "demo-lu.sh: unknown argument $1" ;;
 	esac
@@ -34,7 +37,7 @@ if [ $own -eq 0 ]; then
 	"$REPO/scripts/tree.sh" --force >/dev/null
 fi
 t1=$(date +%s)
-"$REPO/scripts/build-kernel.sh" >"$LOGS/demo-lu-build.log" 2>&1 ||
+"$REPO/scripts/build-kernel.sh" "${frags[@]}" >"$LOGS/demo-lu-build.log" 2>&1 ||
 	{ tail -n 30 "$LOGS/demo-lu-build.log"; die "kernel build failed (log $LOGS/demo-lu-build.log)"; }
 grep -qx CONFIG_LIVEUPDATE_MEMFD=y "$BUILD/.config" ||
 	die "$BUILD/.config has no CONFIG_LIVEUPDATE_MEMFD=y: the live update patches are not in this tree"
