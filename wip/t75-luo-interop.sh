@@ -65,6 +65,22 @@ for peer in $PEERS; do
 				gen_log 2 | grep -aq 'LUO_T: kexec passed=[0-9]* failed=0' &&
 				gen_log 3 | grep -aq 'LUO_T: done passed=[0-9]* failed=0' ||
 				grep -a 'LUO_T: \(kexec\|done\)\|LUO:' "$LOG" | head -6)"
+		# The test FLBs (CONFIG_LIVEUPDATE_TEST in both): each kernel
+		# after the first takes the previous one's, in its own words.
+		problem=""
+		for g in 2 3; do
+			for i in 0 1 2; do
+				if [ "${rels[$((g - 1))]}" = "$release" ]; then
+					want="liveupdate-test-flb-v$i: retrieved the previous kernel's handle"
+				else
+					want="liveupdate-test-flb-v$i: found flb data from the previous boot"
+				fi
+				gen_log $g | grep -aq "liveupdate test: $want" ||
+					problem="$problem gen$g lacks '$want';"
+			done
+		done
+		check "live update $who: the test FLBs cross both ways" \
+			"$problem$(grep -a 'liveupdate test: .*\(ERROR\|not\|cannot\|wrong\)' "$LOG" | head -3)"
 		check "live update $who: no WARN, BUG or Oops" \
 			"$(grep -aE 'WARNING:|BUG:|Oops|Kernel panic' "$LOG" | head -3)"
 	done
