@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help deps fetch tree export export-check rebase build shell check-series check check-debug test demo demo-lu bench fuzz corpus clean
+.PHONY: help deps fetch tree export export-check rebase build shell check-series check check-debug test demo demo-lu bench bench-lu fuzz corpus clean
 
 help: ## list the targets and what each does
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -59,6 +59,9 @@ demo-lu: deps ## live update demo: a service's 1 GiB table in memfds across kexe
 
 bench: deps ## early-boot cost per workload (W0-W3): table, CSV, PNG; not a test
 	@$(S)/bench.sh $(if $(OWN),--own) $(if $(OUT),--out $(OUT)) $(WL)
+
+bench-lu: deps ## live update workloads W4-W6, ours against mainline 7.2 (needs the live update patches)
+	@$(S)/bench-lu.sh $(if $(OWN),--own) $(if $(OUT),--out $(OUT)) $(WL)
 
 fuzz: tree ## fuzz the incoming checks in userspace (FUZZ_TIME=s, default 60; or FUZZ_RUNS=n)
 	@$(S)/fuzz.sh --time $(or $(FUZZ_TIME),$(if $(FUZZ_RUNS),0,60)) $(if $(FUZZ_RUNS),--runs $(FUZZ_RUNS))

@@ -71,6 +71,31 @@ log_generation() {
 	awk -v n="$2" '/Linux version [0-9]/ { g++ } g == n' "$1" 2>/dev/null || true
 }
 
+# qemu_stamped STAMPS REGEX QEMU-RUN-ARGS...: scripts/qemu-run.sh with
+# QEMU-RUN-ARGS (--log included), and every serial line that matches REGEX
+# written to STAMPS as it arrives, after the host's clock in ns: what the
+# guest's own clocks cannot time, such as a kexec's blackout. Lines are read
+# from the log every 10 ms. Returns qemu-run.sh's exit code.
+qemu_stamped() {
+	local stamps=$1 re=$2 log="" a prev="" qemu rc=0
+	shift 2
+	for a in "$@"; do
+		[ "$prev" = --log ] && log=$a
+		prev=$a
+	done
+	[ -n "$log" ] || die "qemu_stamped: no --log"
+	rm -f "$log"
+	: >"$stamps"
+	"$REPO/scripts/qemu-run.sh" "$@" &
+	qemu=$!
+	tail --pid=$qemu -s 0.01 -n +1 -F "$log" 2>/dev/null | while IFS= read -r a; do
+		[[ $a =~ $re ]] && echo "$(date +%s%N) ${a%$'\r'}" >>"$stamps"
+	done &
+	wait $qemu || rc=$?
+	wait $! || true
+	return $rc
+}
+
 # git on the generated kernel tree with settings that make output stable.
 tree_git() {
 	git -C "$TREE" -c core.abbrev=12 -c diff.algorithm=myers \

@@ -52,21 +52,10 @@ t2=$(date +%s)
 # The guest needs the table twice over (gen1's, then gen2 booting beside
 # it) plus room to boot.
 mem=$((mib + 1536))
-rm -f "$log"
-"$REPO/scripts/qemu-run.sh" --kernel "$bz" --initrd "$LOGS/demo-lu.cpio" --log "$log" \
-	--mem "$mem" --append "kho=on liveupdate=on kvstore_mib=$mib" --timeout 600 &
-qemu=$!
-# Host time stamps of the two lines that bound the blackout.
-: >"$stamps"
-tail --pid=$qemu -s 0.01 -n +1 -F "$log" 2>/dev/null | while IFS= read -r line; do
-	case $line in
-	*"KV: kexec now"* | *"KV: answering"*) echo "$(date +%s%N) ${line%$'\r'}" >>"$stamps" ;;
-	esac
-done &
-stamper=$!
 rc=0
-wait $qemu || rc=$?
-wait $stamper || true
+qemu_stamped "$stamps" 'KV: (kexec now|answering)' --kernel "$bz" --initrd "$LOGS/demo-lu.cpio" \
+	--log "$log" --mem "$mem" --append "kho=on liveupdate=on kvstore_mib=$mib" \
+	--timeout 600 || rc=$?
 t3=$(date +%s)
 
 gen() { log_generation "$log" "$1"; }

@@ -57,14 +57,15 @@ boot() {
 		--log "$LOG" "$@" 2>"$TLOGS/$name.err" || QEMU_RC=$?
 }
 
-# build_peer NAME: fetch and build mainline peer NAME (PEERS in
-# scripts/common.sh: 7.2, 7.3) from tinyconfig, config/kho.config and
-# config/kho-mlclient.config (mainline's own KHO test client built in), in
-# a build directory of its own. Sets PEER_SRC, PEER_BUILD, PEER_RELEASE;
+# build_peer NAME [FRAGMENT...]: fetch and build mainline peer NAME (PEERS
+# in scripts/common.sh: 7.2, 7.3) from tinyconfig, config/kho.config,
+# config/kho-mlclient.config (mainline's own KHO test client built in) and
+# any further config fragments, in a build directory of its own. Sets PEER_SRC, PEER_BUILD, PEER_RELEASE;
 # returns non-zero, with the reason on stdout, when that fails or when the
 # peer's config lacks KHO.
 build_peer() {
 	local name=$1 opt
+	shift
 	# Progress goes to stderr, the path to stdout: only the path is kept.
 	if ! PEER_SRC=$("$REPO/scripts/fetch-base.sh" --peer "$name" 2>"$TLOGS/peer-$name-fetch.log"); then
 		cat "$TLOGS/peer-$name-fetch.log"
@@ -74,7 +75,7 @@ build_peer() {
 	# Lenient: options of the 6.12 fragment that mainline no longer has are
 	# listed in the log, not fatal; the ones KHO needs are checked below.
 	if ! KHO_TREE=$PEER_SRC KHO_BUILD=$PEER_BUILD KHO_CONFIG_LENIENT=1 \
-		"$REPO/scripts/build-kernel.sh" "$REPO/config/kho-mlclient.config" \
+		"$REPO/scripts/build-kernel.sh" "$REPO/config/kho-mlclient.config" "$@" \
 		>"$TLOGS/peer-$name-build.log" 2>&1; then
 		tail -n 20 "$TLOGS/peer-$name-build.log"
 		return 1
