@@ -84,11 +84,14 @@ qemu_stamped() {
 		prev=$a
 	done
 	[ -n "$log" ] || die "qemu_stamped: no --log"
+	# The same file from the start: followed by descriptor, so that
+	# qemu-run.sh's final rewrite of the log (sed -i) is not read again.
 	rm -f "$log"
+	: >"$log"
 	: >"$stamps"
 	"$REPO/scripts/qemu-run.sh" "$@" &
 	qemu=$!
-	tail --pid=$qemu -s 0.01 -n +1 -F "$log" 2>/dev/null | while IFS= read -r a; do
+	tail --pid=$qemu -s 0.01 -n +1 -f "$log" 2>/dev/null | while IFS= read -r a; do
 		[[ $a =~ $re ]] && echo "$(date +%s%N) ${a%$'\r'}" >>"$stamps"
 	done &
 	wait $qemu || rc=$?
