@@ -67,7 +67,7 @@ stamp() { grep -a "$1" "$stamps" | head -1 | awk '{ print $1 }'; }
 table=$(kv 1 table)
 times1=$(kv 1 fill)
 freeze=$(gen 1 | grep -a 'LUO: sessions frozen in' | num 'frozen in')
-answer=$(kv 2 answering)
+answer=$(kv 2 answering) first=$(kv 2 answering | sed 's/^answering: //')
 times2=$(kv 2 retrieve)
 checked=$(kv 2 checked)
 result=$(kv 2 result)
@@ -77,14 +77,18 @@ blackout=?
 
 echo
 echo "KHO for Linux 6.12: live update demo report"
-echo "  base kernel   : $BASE_PKG $BASE_VERSION + $(grep -cv '^\(#\|$\)' "$REPO/patches/series") patches"
+if [ $own -eq 0 ]; then
+	echo "  base kernel   : $BASE_PKG $BASE_VERSION + $(grep -cv '^\(#\|$\)' "$REPO/patches/series") patches"
+else
+	echo "  base kernel   : $BASE_PKG $BASE_VERSION + $(tree_git rev-list --count base..HEAD) patches (your tree)"
+fi
 echo "  kernel        : $(cat "$BUILD/include/config/kernel.release"), QEMU TCG, $mem MiB, 2 CPUs"
 echo "  service       : ${table:-?}"
 echo "  gen1          : fill $(num fill <<<"$times1") us, PRESERVE_FD x5 $(num preserve <<<"$times1") us," \
 	"freeze in reboot() ${freeze:-?} us"
 echo "  gen2 booted   : $(gen 2 | grep -a -m1 'LUO: live update number' | sed 's/.*LUO: //')," \
 	"early-boot KHO $(stat 2 in deserialize_us) us"
-echo "  gen2          : retrieve $(num retrieve <<<"$times2") us, first answer ${answer:-none}"
+echo "  gen2          : retrieve $(num retrieve <<<"$times2") us, first answer ${first:-none}"
 echo "  verified      : ${checked:-nothing}, in $(num check <<<"$times2") us; FINISH $(num finish <<<"$times2") us"
 echo "  blackout      : $blackout (host clock, 'kexec now' to the first answer)"
 echo "  wall clock    : fetch+apply $((t1 - t0)) s, build $((t2 - t1)) s, boot+fill+kexec+check $((t3 - t2)) s"

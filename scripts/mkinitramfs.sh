@@ -33,7 +33,10 @@ install -m 0644 "$REPO/guest/harness.sh" "$root/lib/harness.sh"
 install -m 0644 "$bzimage" "$root/boot/bzImage"
 [ -n "$scenario" ] && install -m 0755 "$scenario" "$root/scenario"
 for f in "$@"; do
-	install -m 0644 "$f" "$root/payload/$(basename "$f")"
+	# Programs stay executable (luo_test, the demo's service).
+	mode=0644
+	[ -x "$f" ] && mode=0755
+	install -m "$mode" "$f" "$root/payload/$(basename "$f")"
 done
 
 mkdir -p "$(dirname "$out")"
