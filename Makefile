@@ -54,7 +54,7 @@ test: deps ## run tests (T=...) against your own tree and build, not patches/
 demo: deps ## THE DEMO: fetch, apply, build, boot and kexec in QEMU, report
 	@$(S)/demo.sh
 
-demo-lu: deps ## live update demo: a service's 1 GiB table in memfds across kexec (MIB=n, OWN=1)
+demo-lu: deps ## live update demo: a service's 1 GiB table in memfds across kexec (needs the live update patches; MIB=n, OWN=1)
 	@$(S)/demo-lu.sh $(if $(OWN),--own) $(MIB)
 
 bench: deps ## early-boot cost per workload (W0-W3): table, CSV, PNG; not a test
