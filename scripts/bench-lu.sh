@@ -52,7 +52,7 @@ if [ $own -eq 0 ]; then
 fi
 work=$LOGS/bench-lu-work
 csv=$out/bench-lu.csv
-mkdir -p "$out/logs" "$work/inc/linux"
+mkdir -p "$out/logs" "$work"
 
 info "building $TREE"
 "$REPO/scripts/build-kernel.sh" "${frags[@]}" >"$work/build.log" 2>&1 ||
@@ -63,8 +63,7 @@ info "building mainline $peer"
 build_peer "$peer" "${frags[@]}" >"$work/peer.err" || die "mainline $peer: $(cat "$work/peer.err")"
 grep -qx CONFIG_LIVEUPDATE_MEMFD=y "$PEER_BUILD/.config" ||
 	die "mainline $peer's build has no CONFIG_LIVEUPDATE_MEMFD=y"
-cp "$TREE/include/uapi/linux/liveupdate.h" "$work/inc/linux/"
-gcc -static -O2 -Wall -Wextra -Werror -I "$work/inc" -o "$work/lubench" "$REPO/guest/lubench.c"
+build_lu_prog "$REPO/guest/lubench.c" "$work/lubench" || die "guest/lubench.c does not build"
 
 # Figures of one run ($log, $stamps).
 gen() { log_generation "$log" "$1"; }
@@ -80,8 +79,8 @@ once() {
 	local name=$1 w=$2 mem=$3 limit=$4 kernel=$5 bz=$6 rel k a res t0 t1 freeze early thp
 	"$REPO/scripts/mkinitramfs.sh" "$work/bench-lu.cpio" "$bz" "$REPO/guest/bench-lu" \
 		"$work/lubench"
-	qemu_stamped "$stamps" 'LB: (kexec now|answering)' --kernel "$bz" \
-		--initrd "$work/bench-lu.cpio" --log "$log" --mem "$mem" --prealloc \
+	qemu_stamped "$stamps" 'LB: (kexec now|answering)' "$log" --kernel "$bz" \
+		--initrd "$work/bench-lu.cpio" --mem "$mem" --prealloc \
 		--append "kho=on liveupdate=on lubench=$w" \
 		--timeout "$limit" >/dev/null 2>&1 || true
 	rel=$(gen 1 | sed -n 's/.*Linux version \([^ ]*\).*/\1/p' | head -1)

@@ -71,32 +71,44 @@ log_generation() {
 	awk -v n="$2" '/Linux version [0-9]/ { g++ } g == n' "$1" 2>/dev/null || true
 }
 
-# qemu_stamped STAMPS REGEX QEMU-RUN-ARGS...: scripts/qemu-run.sh with
-# QEMU-RUN-ARGS (--log included), and every serial line that matches REGEX
-# written to STAMPS as it arrives, after the host's clock in ns: what the
-# guest's own clocks cannot time, such as a kexec's blackout. Lines are read
-# from the log every 10 ms. Returns qemu-run.sh's exit code.
+# qemu_stamped STAMPS REGEX LOG QEMU-RUN-ARGS...: scripts/qemu-run.sh
+# --log LOG QEMU-RUN-ARGS, and every serial line that matches REGEX written
+# to STAMPS as it arrives, after the host's clock in ns: what the guest's
+# own clocks cannot time, such as a kexec's blackout. Lines are read from
+# the log every 10 ms. Returns qemu-run.sh's exit code.
 qemu_stamped() {
-	local stamps=$1 re=$2 log="" a prev="" qemu rc=0
-	shift 2
-	for a in "$@"; do
-		[ "$prev" = --log ] && log=$a
-		prev=$a
-	done
-	[ -n "$log" ] || die "qemu_stamped: no --log"
+	local stamps=$1 re=$2 log=$3 line qemu rc=0
+	shift 3
 	# The same file from the start: followed by descriptor, so that
 	# qemu-run.sh's final rewrite of the log (sed -i) is not read again.
 	rm -f "$log"
 	: >"$log"
 	: >"$stamps"
-	"$REPO/scripts/qemu-run.sh" "$@" &
+	"$REPO/scripts/qemu-run.sh" --log "$log" "$@" &
 	qemu=$!
-	tail --pid=$qemu -s 0.01 -n +1 -f "$log" 2>/dev/null | while IFS= read -r a; do
-		[[ $a =~ $re ]] && echo "$(date +%s%N) ${a%$'\r'}" >>"$stamps"
+	tail --pid=$qemu -s 0.01 -n +1 -f "$log" 2>/dev/null | while IFS= read -r line; do
+		[[ $line =~ $re ]] && echo "$(date +%s%N) ${line%$'\r'}" >>"$stamps"
 	done &
 	wait $qemu || rc=$?
 	wait $! || true
 	return $rc
+}
+
+# build_lu_prog SOURCE OUTPUT: a live update program (luo_test, the demo's
+# service, the benchmark's), static, with -Werror, against $TREE's uAPI
+# header as userspace gets it (besides it only <linux/ioctl.h> and
+# <linux/types.h>, from the C library's kernel headers). On failure prints
+# the compiler's output and returns non-zero.
+build_lu_prog() {
+	local inc
+	inc=$(mktemp -d)
+	mkdir -p "$inc/linux"
+	if ! cp "$TREE/include/uapi/linux/liveupdate.h" "$inc/linux/" ||
+		! gcc -static -O2 -Wall -Wextra -Werror -I "$inc" -o "$2" "$1" 2>&1; then
+		rm -rf "$inc"
+		return 1
+	fi
+	rm -rf "$inc"
 }
 
 # git on the generated kernel tree with settings that make output stable.

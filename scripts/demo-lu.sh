@@ -29,7 +29,7 @@ if [ $own -eq 0 ]; then
 fi
 bz=$BUILD/arch/x86/boot/bzImage
 log=$LOGS/demo-lu.log stamps=$LOGS/demo-lu.stamps
-mkdir -p "$LOGS/demo-lu/inc/linux"
+mkdir -p "$LOGS/demo-lu"
 t0=$(date +%s)
 
 if [ $own -eq 0 ]; then
@@ -41,10 +41,7 @@ t1=$(date +%s)
 	{ tail -n 30 "$LOGS/demo-lu-build.log"; die "kernel build failed (log $LOGS/demo-lu-build.log)"; }
 grep -qx CONFIG_LIVEUPDATE_MEMFD=y "$BUILD/.config" ||
 	die "$BUILD/.config has no CONFIG_LIVEUPDATE_MEMFD=y: the live update patches are not in this tree"
-# The service, static, against the tree's uAPI header as userspace gets it.
-cp "$TREE/include/uapi/linux/liveupdate.h" "$LOGS/demo-lu/inc/linux/"
-gcc -static -O2 -Wall -Wextra -Werror -I "$LOGS/demo-lu/inc" -o "$LOGS/demo-lu/kvstore" \
-	"$REPO/guest/kvstore.c"
+build_lu_prog "$REPO/guest/kvstore.c" "$LOGS/demo-lu/kvstore" || die "guest/kvstore.c does not build"
 t2=$(date +%s)
 
 "$REPO/scripts/mkinitramfs.sh" "$LOGS/demo-lu.cpio" "$bz" "$REPO/guest/demo-lu" \
@@ -53,8 +50,8 @@ t2=$(date +%s)
 # it) plus room to boot.
 mem=$((mib + 1536))
 rc=0
-qemu_stamped "$stamps" 'KV: (kexec now|answering)' --kernel "$bz" --initrd "$LOGS/demo-lu.cpio" \
-	--log "$log" --mem "$mem" --append "kho=on liveupdate=on kvstore_mib=$mib" \
+qemu_stamped "$stamps" 'KV: (kexec now|answering)' "$log" --kernel "$bz" \
+	--initrd "$LOGS/demo-lu.cpio" --mem "$mem" --append "kho=on liveupdate=on kvstore_mib=$mib" \
 	--timeout 600 || rc=$?
 t3=$(date +%s)
 

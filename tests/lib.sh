@@ -23,22 +23,11 @@ check() {
 	if [ -z "$2" ]; then ok "$1"; else not_ok "$1" "$2"; fi
 }
 
-# build_luo_test: build the live update selftest's luo_test, static, with
-# -Werror, against the tree's uAPI header as userspace gets it (besides it
-# only <linux/ioctl.h> and <linux/types.h>, from the C library's kernel
-# headers), as $LUO_TEST. On failure prints the compiler's output and
-# returns non-zero.
+# build_luo_test: the live update selftest's luo_test as $LUO_TEST
+# (build_lu_prog); on failure prints why and returns non-zero.
 LUO_TEST=$TLOGS/luo_test
 build_luo_test() {
-	local inc=$TLOGS/luo-include
-	mkdir -p "$inc/linux"
-	if ! cp "$TREE/include/uapi/linux/liveupdate.h" "$inc/linux/" ||
-		! gcc -static -O2 -Wall -Wextra -Werror -I "$inc" -o "$LUO_TEST" \
-			"$TREE/tools/testing/selftests/liveupdate/luo_test.c" \
-			>"$TLOGS/luo_test.build" 2>&1; then
-		cat "$TLOGS/luo_test.build"
-		return 1
-	fi
+	build_lu_prog "$TREE/tools/testing/selftests/liveupdate/luo_test.c" "$LUO_TEST"
 }
 
 # boot NAME SCENARIO [qemu-run.sh args...]: pack an initramfs with
@@ -86,6 +75,46 @@ build_peer() {
 	done
 	# shellcheck disable=SC2034  # for the test scripts
 	PEER_RELEASE=$(cat "$PEER_BUILD/include/config/kernel.release")
+	PEER_NAME=$name
+}
+
+# peer_chain NAME SCENARIO ORDER TIMEOUT APPEND [FILE...]: three
+# generations in one QEMU between our kernel ($BZIMAGE) and the peer that
+# build_peer built last: ORDER 2 runs ours -> peer -> ours, 13 peer ->
+# ours -> peer (the scenario calls kexec_by_peer_gen of guest/harness.sh).
+# APPEND goes on the first kernel's command line, FILEs into /payload.
+# Sets LOG, QEMU_RC, CHAIN ("ours -> 7.2 -> ours"), CHAIN_RELEASES (the
+# release each generation must run) and CHAIN_PROBLEM (empty when the three
+# booted in order, each the kernel it should be).
+peer_chain() {
+	local name=$1 scenario=$2 order=$3 limit=$4 append=$5 ours first g rel
+	shift 5
+	ours=$(cat "$BUILD/include/config/kernel.release")
+	if [ "$order" = 2 ]; then
+		first=$BZIMAGE CHAIN="ours -> $PEER_NAME -> ours"
+		CHAIN_RELEASES=("$ours" "$PEER_RELEASE" "$ours")
+	else
+		first=$PEER_BUILD/arch/x86/boot/bzImage CHAIN="$PEER_NAME -> ours -> $PEER_NAME"
+		CHAIN_RELEASES=("$PEER_RELEASE" "$ours" "$PEER_RELEASE")
+	fi
+	LOG=$TLOGS/$name.log
+	QEMU_RC=0
+	rm -rf "$TLOGS/$name.payload"
+	mkdir -p "$TLOGS/$name.payload"
+	cp "$BZIMAGE" "$TLOGS/$name.payload/ours-bzImage"
+	cp "$PEER_BUILD/arch/x86/boot/bzImage" "$TLOGS/$name.payload/peer-bzImage"
+	[ $# -eq 0 ] || cp "$@" "$TLOGS/$name.payload/"
+	"$REPO/scripts/mkinitramfs.sh" "$TLOGS/$name.cpio" "$first" \
+		"$REPO/tests/scenarios/$scenario" "$TLOGS/$name.payload"/*
+	"$REPO/scripts/qemu-run.sh" --kernel "$first" --initrd "$TLOGS/$name.cpio" \
+		--log "$LOG" --mem 2048 --timeout "$limit" --append "$append peer_gen=$order" \
+		2>"$TLOGS/$name.err" || QEMU_RC=$?
+	CHAIN_PROBLEM=$(gens_problem 3)
+	for g in 1 2 3; do
+		rel=$(gen_log $g | sed -n 's/.*Linux version \([^ ]*\).*/\1/p' | head -1)
+		[ -n "$CHAIN_PROBLEM" ] || [ "$rel" = "${CHAIN_RELEASES[$((g - 1))]}" ] ||
+			CHAIN_PROBLEM="gen$g runs '$rel', not ${CHAIN_RELEASES[$((g - 1))]}"
+	done
 }
 
 # gen_log N: the part of $LOG that generation N's kernel printed.
