@@ -36,6 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lu.h"
+
 #define SESSION		"kvstore"
 #define NR_PARTS	4
 #define META_TOKEN	100
@@ -57,43 +59,12 @@ struct meta {
 	uint64_t stride;
 };
 
-static int kmsg = -1;
 static int failed;
-
-static void say(const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if (n > (int)sizeof(buf) - 2)
-		n = sizeof(buf) - 2;
-	buf[n++] = '\n';
-	/*
-	 * The kernel log keeps our lines whole among its own; level 0, so
-	 * that the console shows them whatever its log level.
-	 */
-	if (kmsg < 0 || dprintf(kmsg, "<0>%.*s", n, buf) != n + 3)
-		fwrite(buf, 1, n, stderr);
-}
 
 static void fail(const char *what)
 {
 	say("KV: error: %s: %s", what, strerror(errno));
 	failed = 1;
-}
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000;
 }
 
 static uint64_t mix(uint64_t x)

@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lu.h"
+
 #define THP_SHMEM	"/sys/kernel/mm/transparent_hugepage/shmem_enabled"
 
 #define MIB		(1024UL * 1024)
@@ -54,39 +56,11 @@ static const struct workload workloads[] = {
 	{ "w6", 10, 1000, 1 * MIB, 0 },
 };
 
-static int kmsg = -1;
-
-static void say(const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if (n > (int)sizeof(buf) - 2)
-		n = sizeof(buf) - 2;
-	buf[n++] = '\n';
-	if (kmsg < 0 || dprintf(kmsg, "<0>%.*s", n, buf) != n + 3)
-		fwrite(buf, 1, n, stderr);
-}
-
 static int die(const char *what)
 {
 	say("LB: error: %s: %s", what, strerror(errno));
 	say("LB: result FAIL");
 	return 1;
-}
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000;
 }
 
 /* The word at the start of page @pg of file @f. */
