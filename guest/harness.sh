@@ -6,6 +6,7 @@
 #   drop_param NAME     leave NAME=... out of the next generation's cmdline
 #   kexec_kernel PATH   kexec into PATH instead of /boot/bzImage
 #   load_next           load generation GEN+1 now, for a program that reboots
+#   kexec_by_peer_gen   with peer_gen=G, alternate our kernel and a mainline one
 #   tap_ok/tap_fail     report a guest-side check ("HARNESS: ok|not ok - ...")
 
 GEN=$(sed -n 's/.*\bkgen=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -39,6 +40,18 @@ request_kexec() { echo "$*" >/run/kexec-append; }
 drop_param() { echo "$1" >>/run/kexec-drop; }
 
 kexec_kernel() { echo "$1" >/run/kexec-kernel; }
+
+# With peer_gen=G on the command line (generation numbers as digits: 2, or
+# 13), the next kernel is /payload/peer-bzImage when generation GEN+1 is
+# one of them, else /payload/ours-bzImage (tests/lib.sh's peer_chain).
+kexec_by_peer_gen() {
+	_peers=$(sed -n 's/.*\bpeer_gen=\([0-9]*\).*/\1/p' /proc/cmdline)
+	[ -n "$_peers" ] || return 0
+	case $_peers in
+	*$((GEN + 1))*) kexec_kernel /payload/peer-bzImage ;;
+	*) kexec_kernel /payload/ours-bzImage ;;
+	esac
+}
 
 # Pack the running root (the payload directories) into the next initramfs,
 # so that every generation carries the kernel and itself along.

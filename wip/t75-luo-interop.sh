@@ -14,7 +14,6 @@ if ! out=$(build_luo_test); then
 	exit 1
 fi
 release=$(cat "$BUILD/include/config/kernel.release")
-cp "$BZIMAGE" "$TLOGS/ours-bzImage"
 
 for peer in $PEERS; do
 	if ! build_peer "$peer" >"$TLOGS/peer-$peer.err"; then
@@ -25,35 +24,10 @@ for peer in $PEERS; do
 		not_ok "live update interop: mainline $peer has LIVEUPDATE_MEMFD"
 		continue
 	}
-	cp "$PEER_BUILD/arch/x86/boot/bzImage" "$TLOGS/peer-$peer-bzImage"
 	for order in 2 13; do
-		if [ $order = 2 ]; then
-			first=$TLOGS/ours-bzImage who="ours -> $peer -> ours"
-			rels=("$release" "$PEER_RELEASE" "$release")
-		else
-			first=$TLOGS/peer-$peer-bzImage who="$peer -> ours -> $peer"
-			rels=("$PEER_RELEASE" "$release" "$PEER_RELEASE")
-		fi
-		name=luox-$peer-$order
-		LOG=$TLOGS/$name.log
-		QEMU_RC=0
-		mkdir -p "$TLOGS/$name.payload"
-		cp "$TLOGS/peer-$peer-bzImage" "$TLOGS/$name.payload/peer-bzImage"
-		cp "$TLOGS/ours-bzImage" "$TLOGS/$name.payload/ours-bzImage"
-		cp "$LUO_TEST" "$TLOGS/$name.payload/luo_test"
-		"$REPO/scripts/mkinitramfs.sh" "$TLOGS/$name.cpio" "$first" \
-			"$REPO/tests/scenarios/luo-interop" "$TLOGS/$name.payload"/*
-		"$REPO/scripts/qemu-run.sh" --kernel "$first" --initrd "$TLOGS/$name.cpio" \
-			--log "$LOG" --mem 2048 --timeout 300 \
-			--append "kho=on liveupdate=on luox_peer_gen=$order" \
-			2>"$TLOGS/$name.err" || QEMU_RC=$?
-		problem=$(gens_problem 3)
-		for g in 1 2 3; do
-			rel=$(gen_log $g | sed -n 's/.*Linux version \([^ ]*\).*/\1/p' | head -1)
-			[ -n "$problem" ] || [ "$rel" = "${rels[$((g - 1))]}" ] ||
-				problem="gen$g runs '$rel', not ${rels[$((g - 1))]}"
-		done
-		check "live update $who: three kernels boot in turn" "$problem"
+		peer_chain "luox-$peer-$order" luo-interop $order 300 "kho=on liveupdate=on" "$LUO_TEST"
+		who=$CHAIN rels=("${CHAIN_RELEASES[@]}")
+		check "live update $who: three kernels boot in turn" "$CHAIN_PROBLEM"
 		while IFS= read -r line; do
 			case $line in
 			"ok - "*) ok "live update $who: ${line#ok - }" ;;
