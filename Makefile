@@ -54,13 +54,13 @@ test: deps ## run tests (T=...) against your own tree and build, not patches/
 demo: deps ## THE DEMO: fetch, apply, build, boot and kexec in QEMU, report
 	@$(S)/demo.sh
 
-demo-lu: deps ## live update demo: a service's 1 GiB table in memfds across kexec (needs the live update patches; MIB=n, OWN=1)
+demo-lu: deps ## live update demo: a service's 1 GiB table in memfds across kexec (MIB=n, OWN=1)
 	@$(S)/demo-lu.sh $(if $(OWN),--own) $(MIB)
 
 bench: deps ## early-boot cost per workload (W0-W3): table, CSV, PNG; not a test
 	@$(S)/bench.sh $(if $(OWN),--own) $(if $(OUT),--out $(OUT)) $(WL)
 
-bench-lu: deps ## live update workloads W4-W6, ours against mainline 7.2 (needs the live update patches)
+bench-lu: deps ## live update workloads W4-W6, ours against mainline 7.2: table, CSV; not a test
 	@$(S)/bench-lu.sh $(if $(OWN),--own) $(if $(OUT),--out $(OUT)) $(WL)
 
 fuzz: tree ## fuzz the incoming checks in userspace (FUZZ_TIME=s, default 60; or FUZZ_RUNS=n)

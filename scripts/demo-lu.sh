@@ -8,7 +8,7 @@
 # line the service prints before reboot() to its first answer in the next
 # kernel. Uses the tree and build of 'make check' ($KHO_WORK/check), or,
 # with --own, yours. Takes: [--own] [--config FRAGMENT]... (more config
-# fragments for the build, such as wip/luo.config) [MIB]. Exits non-zero
+# fragments for the build) [MIB]. Exits non-zero
 # on any failure.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
