@@ -60,7 +60,10 @@ info "building $TREE"
 grep -qx CONFIG_LIVEUPDATE_MEMFD=y "$BUILD/.config" ||
 	die "$BUILD/.config has no CONFIG_LIVEUPDATE_MEMFD=y: the live update patches are not in this tree"
 info "building mainline $peer"
-build_peer "$peer" "${frags[@]}" >"$work/peer.err" || die "mainline $peer: $(cat "$work/peer.err")"
+# With ACPI, as ours: two CPUs each (the make check builds do without).
+build_peer "$peer" "$REPO/config/kho-peer-acpi.config" "${frags[@]}" >"$work/peer.err" ||
+	die "mainline $peer: $(cat "$work/peer.err")"
+grep -qx CONFIG_ACPI=y "$PEER_BUILD/.config" || die "mainline $peer's build has no ACPI"
 grep -qx CONFIG_LIVEUPDATE_MEMFD=y "$PEER_BUILD/.config" ||
 	die "mainline $peer's build has no CONFIG_LIVEUPDATE_MEMFD=y"
 build_lu_prog "$REPO/guest/lubench.c" "$work/lubench" || die "guest/lubench.c does not build"

@@ -98,6 +98,11 @@ fetch_peer() {
 	local dir deb
 	peer_pin "$1"
 	dir=$KHO_CACHE/peer/$PEER_VERSION
+	# One fetch of a peer at a time (make check prefetches them while it
+	# builds ours; its interop tests then wait here for the rest).
+	mkdir -p "$KHO_CACHE/peer"
+	exec 7>"$dir.lock"
+	flock 7
 	if [ ! -f "$dir/src/kho-peer-done" ]; then
 		deb=$(fetch_deb "$PEER_PKG" "$PEER_VERSION" "$PEER_SHA256" "$PEER_SUITE" "$dir" \
 			"peer $1's version and sha256 in peer_pin" \

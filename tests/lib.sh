@@ -61,6 +61,8 @@ build_peer() {
 		return 1
 	fi
 	PEER_BUILD=$(dirname "$BUILD")/peer-$name-build
+	# Extra fragments build elsewhere, so that switching never rebuilds.
+	[ $# -eq 0 ] || PEER_BUILD+=-$(cat "$@" | sha1sum | cut -c1-8)
 	# Lenient: options of the 6.12 fragment that mainline no longer has are
 	# listed in the log, not fatal; the ones KHO needs are checked below.
 	if ! KHO_TREE=$PEER_SRC KHO_BUILD=$PEER_BUILD KHO_CONFIG_LENIENT=1 \
