@@ -100,6 +100,22 @@ static long long meminfo_kb(const char *field)
 	return kb;
 }
 
+/* A /proc/vmstat counter, or -1. */
+static long long vmstat(const char *field)
+{
+	char name[64];
+	long long v, found = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", name, &v) == 2)
+		if (!strcmp(name, field))
+			found = v;
+	fclose(f);
+	return found;
+}
+
 static int pre(const struct workload *w)
 {
 	struct liveupdate_ioctl_create_session cs = { .size = sizeof(cs) };
@@ -107,6 +123,7 @@ static int pre(const struct workload *w)
 	static int fds[MAX_FILES];
 	int lu, sess[10];
 	uint64_t t0, t, pg;
+	long long migrated;
 	unsigned int f, s;
 
 	lu = open("/dev/liveupdate", O_RDWR);
@@ -130,8 +147,9 @@ static int pre(const struct workload *w)
 		munmap(p, w->file_bytes);
 	}
 	t = now_us() - t0;
-	say("LB: %s filled %u files of %" PRIu64 " bytes in %" PRIu64 " us, ShmemHugePages %lld kB",
-	    w->name, w->files, w->file_bytes, t, meminfo_kb("ShmemHugePages"));
+	say("LB: %s filled %u files of %" PRIu64 " bytes in %" PRIu64 " us, ShmemHugePages %lld kB, CmaFree %lld kB",
+	    w->name, w->files, w->file_bytes, t, meminfo_kb("ShmemHugePages"),
+	    meminfo_kb("CmaFree"));
 
 	for (s = 0; s < w->sessions; s++) {
 		session_name((char *)cs.name, s);
@@ -139,6 +157,11 @@ static int pre(const struct workload *w)
 			return die("CREATE_SESSION");
 		sess[s] = cs.fd;
 	}
+	/*
+	 * Pages in KHO scratch (CMA) must move out before they can be
+	 * preserved: how many did is part of the preserve time.
+	 */
+	migrated = vmstat("pgmigrate_success");
 	t0 = now_us();
 	for (f = 0; f < w->files; f++) {
 		pf.fd = fds[f];
@@ -147,8 +170,10 @@ static int pre(const struct workload *w)
 			return die("PRESERVE_FD");
 	}
 	t = now_us() - t0;
-	say("LB: %s preserve_us=%" PRIu64 " files=%u bytes=%" PRIu64, w->name, t, w->files,
-	    (uint64_t)w->files * w->file_bytes);
+	if (migrated >= 0)
+		migrated = vmstat("pgmigrate_success") - migrated;
+	say("LB: %s preserve_us=%" PRIu64 " files=%u bytes=%" PRIu64 " migrated_pages=%lld",
+	    w->name, t, w->files, (uint64_t)w->files * w->file_bytes, migrated);
 	say("LB: kexec now");
 	sync();
 	syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
